@@ -1,0 +1,31 @@
+package io.jobpulse.contract;
+
+/** How a job run ended, as the agent saw it; carried in {@link AttributeKeys#JOB_OUTCOME}. */
+public enum JobOutcome {
+  /** The job method returned. */
+  COMPLETED("completed"),
+  /** The job method threw; the span has status ERROR and an exception event. */
+  FAILED("failed"),
+  /** The JVM exited gracefully while the job ran. */
+  ABANDONED("abandoned");
+
+  private final String wireValue;
+
+  JobOutcome(String wireValue) {
+    this.wireValue = wireValue;
+  }
+
+  public String wireValue() {
+    return wireValue;
+  }
+
+  /** The outcome named by {@code value}, or {@code null} when it names none. */
+  public static JobOutcome fromWire(String value) {
+    for (JobOutcome outcome : values()) {
+      if (outcome.wireValue.equals(value)) {
+        return outcome;
+      }
+    }
+    return null;
+  }
+}
