@@ -1,0 +1,221 @@
+package io.jobpulse.collector.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real headless Chromium: the real page, script and style, served by {@link
+ * DashboardAssets} over real HTTP, polling an API. Skipped only where no Chromium is installed.
+ */
+class DashboardBrowserTest {
+
+  /** Kept after the build for a person to look at. */
+  private static final Path SCREENSHOT =
+      Path.of(System.getProperty("basedir", ".")).resolve("target/dashboard-screenshot.png");
+
+  @TempDir Path tmp;
+
+  private Chromium chromium;
+
+  /** The collector the page talks to, and how to stop it. */
+  record Collector(URI baseUri, AutoCloseable stopper) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      stopper.close();
+    }
+  }
+
+  /**
+   * The one place that decides what serves the page: today a stand-in holding the data set of
+   * {@link ApiStandIn}; to test against the real collector, start it here (ephemeral ports, temp
+   * data directory) and feed it the same jobs.
+   */
+  private static Collector startCollector() throws IOException {
+    ApiStandIn standIn = ApiStandIn.current(DashboardAssets.load());
+    return new Collector(standIn.baseUri(), standIn);
+  }
+
+  @BeforeEach
+  void findChromium() {
+    Optional<Chromium> found = Chromium.find(tmp);
+    assumeTrue(found.isPresent(), "no chromium binary installed; set CHROMIUM_BIN to run this test");
+    chromium = found.get();
+  }
+
+  @Test
+  void flaggedJobsShowAsTextAndHostileStringsStayInert() throws Exception {
+    String dom;
+    try (Collector collector = startCollector()) {
+      dom = chromium.dumpDom(collector.baseUri());
+    }
+
+    String flagged = section(dom, "flagged");
+    assertTrue(flagged.contains(">" + ApiStandIn.CRASHED_JOB + "<"), () -> "crashed job name in:\n" + flagged);
+    assertTrue(flagged.contains(">" + ApiStandIn.CRASHED_REASON + "<"), () -> "crash reason in:\n" + flagged);
+    assertTrue(flagged.contains(">CRASHED<"), () -> "CRASHED flag badge in:\n" + flagged);
+
+    // Application strings arrive as text: serialized escaped, never as elements or attributes.
+    assertTrue(flagged.contains(">&lt;img src=x onerror=alert(1)&gt;<"), () -> "escaped hostile name in:\n" + flagged);
+    assertTrue(flagged.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), () -> "escaped hostile reason in:\n" + flagged);
+    assertTrue(flagged.contains("\"&gt;&lt;svg onload=alert(3)&gt;"), () -> "escaped hostile business id in:\n" + flagged);
+    List<Tag> tags = Tag.parseAll(dom);
+    assertTrue(tags.size() > 100, () -> "the page rendered only " + tags.size() + " elements");
+    assertTrue(tags.stream().noneMatch(tag -> tag.name().equals("img")), "an <img> element was created");
+    assertEquals(1, tags.stream().filter(tag -> tag.name().equals("script")).count(), "script elements");
+    assertEquals(
+        List.of(),
+        tags.stream().filter(Tag::hasEventHandler).toList(),
+        "elements with inline event handlers");
+
+    // Every section got its data.
+    String workers = section(dom, "workers");
+    assertTrue(workers.contains("class=\"state-dead\""), () -> "dead worker highlighted in:\n" + workers);
+    assertTrue(workers.contains(">worker-b.prod<"), () -> "worker host in:\n" + workers);
+    String running = section(dom, "running");
+    assertTrue(running.contains(">37 / 120<"), () -> "progress done/total in:\n" + running);
+    assertTrue(running.contains(">5,123 items<"), () -> "progress count without total in:\n" + running);
+    assertTrue(running.contains(">6m 52s<"), () -> "ETA of 412 s in:\n" + running);
+    String failed = section(dom, "failed");
+    assertTrue(failed.contains(">Read timed out after 30000 ms (ledger-api)<"), () -> "error message in:\n" + failed);
+    String health = section(dom, "health");
+    assertFalse(openingTag(health).contains("hidden"), "health section hidden");
+    assertTrue(health.contains("score-bad\" title=\"health score 0–100\">58<"), () -> "coloured score in:\n" + health);
+    assertEquals(3, count(health, "<svg class=\"trend\""), () -> "one trend chart per job name in:\n" + health);
+    assertTrue(openingTag(section(dom, "notice")).contains("hidden"), "unreachable notice shown while all is well");
+    String pill = section(dom, "collector");
+    assertTrue(pill.contains("pill-ok") && pill.endsWith(">collector ok"), () -> "health pill:\n" + pill);
+  }
+
+  @Test
+  void filtersEverySectionByTheQueryInTheUrl() throws Exception {
+    String dom;
+    try (Collector collector = startCollector()) {
+      dom = chromium.dumpDom(collector.baseUri().resolve("/?q=payments"));
+    }
+    String flagged = section(dom, "flagged");
+    assertTrue(flagged.contains(">" + ApiStandIn.CRASHED_JOB + "<"), () -> "matching job in:\n" + flagged);
+    assertFalse(flagged.contains("com.acme.mail.Digest#send"), () -> "other service's job in:\n" + flagged);
+    assertTrue(flagged.contains("<span class=\"n\">2 of 5</span>"), () -> "filtered count in:\n" + flagged);
+    String workers = section(dom, "workers");
+    assertTrue(workers.contains(">worker-b.prod<") && !workers.contains(">worker-a.prod<"), () -> "workers:\n" + workers);
+    assertTrue(section(dom, "running").contains("No job is running."), "running jobs of other services shown");
+  }
+
+  @Test
+  void screenshotForPeopleToReview() throws Exception {
+    try (Collector collector = startCollector()) {
+      chromium.screenshot(collector.baseUri(), SCREENSHOT);
+    }
+    BufferedImage image = ImageIO.read(SCREENSHOT.toFile());
+    assertEquals(1400, image.getWidth());
+    assertEquals(1000, image.getHeight());
+    // A blank or error page has a handful of colours; the rendered dashboard has many.
+    Set<Integer> colours = new HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 4) {
+      for (int x = 0; x < image.getWidth(); x += 4) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    assertTrue(colours.size() > 50, "only " + colours.size() + " colours: the page did not render");
+  }
+
+  @Test
+  void hidesHealthOnACollectorWithoutIt() throws Exception {
+    String dom;
+    try (ApiStandIn olderCollector = ApiStandIn.withoutHealthEndpoint(DashboardAssets.load())) {
+      dom = chromium.dumpDom(olderCollector.baseUri());
+      assertTrue(olderCollector.apiRequests().contains("/api/health"), "the page asked for /api/health");
+    }
+    assertTrue(openingTag(section(dom, "health")).contains("hidden"), "health section still shown");
+    assertTrue(section(dom, "flagged").contains(">" + ApiStandIn.CRASHED_JOB + "<"), "other sections lost their data");
+    assertTrue(openingTag(section(dom, "notice")).contains("hidden"), "a missing /api/health was reported as an outage");
+  }
+
+  @Test
+  void keepsTheLastDataAndSaysSoWhenTheCollectorFails() throws Exception {
+    String dom;
+    try (ApiStandIn failing = ApiStandIn.failingAfterFirstPoll(DashboardAssets.load())) {
+      dom = chromium.dumpDom(failing.baseUri());
+      assertTrue(
+          failing.apiRequests().stream().filter("/healthz"::equals).count() >= 2,
+          () -> "the page polled only once: " + failing.apiRequests());
+    }
+    String notice = section(dom, "notice");
+    assertFalse(openingTag(notice).contains("hidden"), () -> "notice hidden:\n" + notice);
+    assertTrue(notice.contains("Collector unreachable since"), () -> "notice text:\n" + notice);
+    String pill = section(dom, "collector");
+    assertTrue(pill.contains("pill-bad") && pill.endsWith(">unreachable"), () -> "health pill:\n" + pill);
+    assertTrue(section(dom, "flagged").contains(">" + ApiStandIn.CRASHED_REASON + "<"), "last good data dropped");
+    assertTrue(section(dom, "workers").contains(">worker-b.prod<"), "last good workers dropped");
+  }
+
+  /** The element with this id, from its opening tag to the end of the element's type. */
+  private static String section(String dom, String id) {
+    Matcher open = Pattern.compile("<(\\w+) id=\"" + id + "\"[^>]*>").matcher(dom);
+    assertTrue(open.find(), () -> "no element #" + id + " in:\n" + dom);
+    int end = dom.indexOf("</" + open.group(1) + ">", open.end());
+    assertTrue(end > 0, () -> "element #" + id + " not closed");
+    // The elements looked up here do not nest in their own type: the first closing tag ends them.
+    return dom.substring(open.start(), end);
+  }
+
+  /**
+   * A start tag of the serialized DOM with its attribute names. Serialization writes every
+   * attribute as {@code name="value"} with {@code "} escaped in values and {@code <} escaped in
+   * text, so this grammar sees only real tags, never markup-looking application text.
+   */
+  record Tag(String name, List<String> attributes) {
+    private static final Pattern START_TAG =
+        Pattern.compile("<([a-zA-Z][\\w-]*)((?:\\s+[^\\s=\"/>]+(?:=\"[^\"]*\")?)*)\\s*/?>");
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("\\s+([^\\s=\"/>]+)(?:=\"[^\"]*\")?");
+
+    static List<Tag> parseAll(String dom) {
+      List<Tag> tags = new ArrayList<>();
+      Matcher tag = START_TAG.matcher(dom);
+      while (tag.find()) {
+        List<String> attributes = new ArrayList<>();
+        Matcher attribute = ATTRIBUTE_NAME.matcher(tag.group(2));
+        while (attribute.find()) {
+          attributes.add(attribute.group(1).toLowerCase(Locale.ROOT));
+        }
+        tags.add(new Tag(tag.group(1).toLowerCase(Locale.ROOT), attributes));
+      }
+      return tags;
+    }
+
+    boolean hasEventHandler() {
+      return attributes.stream().anyMatch(attribute -> attribute.startsWith("on"));
+    }
+  }
+
+  private static String openingTag(String element) {
+    return element.substring(0, element.indexOf('>') + 1);
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
