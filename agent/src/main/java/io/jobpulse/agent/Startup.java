@@ -1,0 +1,53 @@
+package io.jobpulse.agent;
+
+import io.jobpulse.agent.bootstrap.JobPulseBridge;
+import io.jobpulse.agent.config.AgentConfig;
+import io.jobpulse.agent.instrument.Instrumenter;
+import io.jobpulse.agent.instrument.SiteTable;
+import io.jobpulse.agent.lease.LeaseClient;
+import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.report.ReportingService;
+import io.jobpulse.agent.run.RunRecorder;
+import java.lang.instrument.Instrumentation;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Wires the agent together once the bridge is on the bootstrap class path. */
+final class Startup {
+
+  /** The whole graceful exit (abandon, goodbye, flush) stays within this. */
+  private static final Duration EXIT_BUDGET = Duration.ofMillis(2800);
+
+  static void start(AgentConfig config, Instrumentation instrumentation) {
+    String instanceId = UUID.randomUUID().toString();
+    SiteTable sites = new SiteTable();
+    RunRecorder recorder = new RunRecorder(RunRecorder.DEFAULT_CAPACITY);
+    ReportingService reporting = new ReportingService(config, recorder, sites, instanceId);
+    LeaseClient lease = config.leaseEndpoint() == null ? null : new LeaseClient(config.leaseEndpoint(), instanceId, config.ingestToken());
+
+    // The dispatcher goes in before the advice, so that no instrumented call is missed.
+    JobPulseBridge.install(recorder);
+    reporting.start();
+    if (lease != null) {
+      lease.start();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> exit(reporting, lease), "jobpulse-shutdown"));
+    new Instrumenter(config.jobs(), config.items(), sites).install(instrumentation);
+  }
+
+  private static void exit(ReportingService reporting, LeaseClient lease) {
+    try {
+      reporting.stop(EXIT_BUDGET);
+    } catch (Throwable t) {
+      AgentLog.failure("graceful exit", t);
+    } finally {
+      // After the stop span is flushed: the collector must not take the goodbye for the end
+      // before it knows which jobs were abandoned.
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
+
+  private Startup() {}
+}

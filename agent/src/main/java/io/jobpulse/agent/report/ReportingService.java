@@ -1,0 +1,82 @@
+package io.jobpulse.agent.report;
+
+import io.jobpulse.agent.config.AgentConfig;
+import io.jobpulse.agent.instrument.SiteTable;
+import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.run.RunRecorder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The reporter thread: builds the SDK (off the application's startup path: the host name lookup
+ * may be slow), then ticks the {@link Reporter} until the JVM exits.
+ */
+public final class ReportingService {
+
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
+  private final AgentConfig config;
+  private final RunRecorder recorder;
+  private final SiteTable sites;
+  private final String instanceId;
+  private final Thread thread;
+  private final CountDownLatch ready = new CountDownLatch(1);
+
+  private volatile boolean stopping;
+  private volatile Telemetry telemetry;
+  private volatile Reporter reporter;
+
+  public ReportingService(AgentConfig config, RunRecorder recorder, SiteTable sites, String instanceId) {
+    this.config = config;
+    this.recorder = recorder;
+    this.sites = sites;
+    this.instanceId = instanceId;
+    this.thread = new Thread(this::run, "jobpulse-reporter");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /**
+   * Graceful exit: abandons the runs in progress, says goodbye and flushes, all within {@code
+   * timeout}.
+   *
+   * @return the ids of the abandoned runs
+   */
+  public List<String> stop(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    LockSupport.unpark(thread);
+    if (!ready.await(timeout.toNanos() / 3, TimeUnit.NANOSECONDS) || reporter == null) {
+      return List.of(); // the reporter never started: nothing was reported, nothing to end
+    }
+    List<String> abandoned = reporter.stop(Duration.ofNanos((deadline - System.nanoTime()) / 2));
+    telemetry.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    return abandoned;
+  }
+
+  private void run() {
+    try {
+      telemetry = new Telemetry(config, AgentResource.create(instanceId, AgentVersion.get(), System.getProperties(), System.getenv()));
+      reporter = new Reporter(recorder, sites, telemetry.tracer(), config.announceDelay(), config.heartbeatInterval(), config.shortRuns());
+    } catch (Throwable t) {
+      AgentLog.failure("starting the reporter", t);
+      return;
+    } finally {
+      ready.countDown();
+    }
+    while (!stopping) {
+      try {
+        reporter.tick();
+      } catch (Throwable t) {
+        AgentLog.failure("reporter", t);
+      }
+      LockSupport.parkNanos(this, TICK_NANOS);
+    }
+  }
+}
