@@ -26,12 +26,22 @@ public final class AttributeKeys {
   public static final String PROGRESS_TOTAL = "jobpulse.progress.total";
   public static final String THREAD_NAME = "thread.name";
   public static final String THREAD_STATE = "thread.state";
+  /** Milliseconds the run waited in a queue between its enqueue and its start (long). */
+  public static final String JOB_QUEUE_WAIT_MS = "jobpulse.job.queue_wait_ms";
+  /** The run that an attempt retries: the earlier attempt's {@code jobpulse.job.id}. */
+  public static final String JOB_PREVIOUS_ATTEMPT_ID = "jobpulse.job.previous_attempt_id";
+  /** The innermost frame of the job thread's stack, {@code Class.method(File.java:42)}. */
+  public static final String STACK_TOP = "jobpulse.stack.top";
   /** Whether the job thread's stack changed since the previous heartbeat. */
   public static final String STACK_MOVED = "jobpulse.stack.moved";
 
   // Heartbeat
   public static final String HEARTBEAT_INTERVAL_MS = "jobpulse.heartbeat.interval_ms";
   public static final String HEARTBEAT_ACTIVE_JOBS = "jobpulse.heartbeat.active_jobs";
+  /** Ids of the announced runs still waiting in a queue (string array). */
+  public static final String HEARTBEAT_PENDING_JOBS = "jobpulse.heartbeat.pending_jobs";
+  /** Job runs the agent could not track since it started (its inbox was full; long). */
+  public static final String HEARTBEAT_DROPPED_RUNS = "jobpulse.heartbeat.dropped_runs";
 
   // Short-run summary event (jobpulse.job.summary)
   public static final String SUMMARY_COUNT = "jobpulse.summary.count";

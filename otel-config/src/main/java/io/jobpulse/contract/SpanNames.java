@@ -13,6 +13,13 @@ public final class SpanNames {
    */
   public static final String JOB_START = "jobpulse.job.start";
 
+  /**
+   * A task was enqueued (an executor's queue, a scheduler's table) and has waited longer than the
+   * announce delay without starting: the run is {@code PENDING}. A child of the run's still-open
+   * {@link #JOB} span, like {@link #JOB_START}; start = the enqueue time, end = the announce time.
+   */
+  public static final String JOB_PENDING = "jobpulse.job.pending";
+
   /** One per process per heartbeat interval, whatever the number of running jobs. */
   public static final String WORKER_HEARTBEAT = "jobpulse.worker.heartbeat";
 
