@@ -1,0 +1,207 @@
+package io.jobpulse.collector;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The collector's settings. Immutable; build with {@link #builder()}. A port of {@code 0} means any
+ * free port; the bound ports are then asked from {@link JobPulseCollector}.
+ */
+public final class CollectorConfig {
+
+  public static final String DEFAULT_DATA_DIR = "./jobpulse-data";
+  public static final int DEFAULT_OTLP_PORT = 4318;
+  public static final int DEFAULT_OTLP_GRPC_PORT = 4317;
+  public static final int DEFAULT_HTTP_PORT = 8090;
+  public static final int DEFAULT_HEARTBEAT_MISSES = 3;
+
+  private final Path dataDir;
+  private final String bindHost;
+  private final int otlpPort;
+  private final int otlpGrpcPort;
+  private final int httpPort;
+  private final int heartbeatMisses;
+  private final int maxRequestBytes;
+  private final int maxDecompressedBytes;
+  private final int ingestQueueCapacity;
+  private final Duration detectorTick;
+  private final Duration leaseIdleTimeout;
+  private final Clock clock;
+
+  private CollectorConfig(Builder b) {
+    dataDir = b.dataDir.toAbsolutePath().normalize();
+    bindHost = b.bindHost;
+    otlpPort = port("otlp port", b.otlpPort);
+    otlpGrpcPort = port("otlp grpc port", b.otlpGrpcPort);
+    httpPort = port("http port", b.httpPort);
+    heartbeatMisses = positive("heartbeat misses", b.heartbeatMisses);
+    maxRequestBytes = positive("max request bytes", b.maxRequestBytes);
+    maxDecompressedBytes = positive("max decompressed bytes", b.maxDecompressedBytes);
+    ingestQueueCapacity = positive("ingest queue capacity", b.ingestQueueCapacity);
+    detectorTick = Objects.requireNonNull(b.detectorTick, "detectorTick");
+    leaseIdleTimeout = Objects.requireNonNull(b.leaseIdleTimeout, "leaseIdleTimeout");
+    clock = Objects.requireNonNull(b.clock, "clock");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Where RocksDB keeps its files; absolute. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String bindHost() {
+    return bindHost;
+  }
+
+  public int otlpPort() {
+    return otlpPort;
+  }
+
+  /** The OTLP/gRPC port ({@code TraceService/Export}). */
+  public int otlpGrpcPort() {
+    return otlpGrpcPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int heartbeatMisses() {
+    return heartbeatMisses;
+  }
+
+  public int maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  public int maxDecompressedBytes() {
+    return maxDecompressedBytes;
+  }
+
+  public int ingestQueueCapacity() {
+    return ingestQueueCapacity;
+  }
+
+  public Duration detectorTick() {
+    return detectorTick;
+  }
+
+  public Duration leaseIdleTimeout() {
+    return leaseIdleTimeout;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  private static int port(String what, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(what + " must be between 0 (any free port) and 65535: " + port);
+    }
+    return port;
+  }
+
+  private static int positive(String what, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + " must be positive: " + value);
+    }
+    return value;
+  }
+
+  public static final class Builder {
+    private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+    private String bindHost = "0.0.0.0";
+    private int otlpPort = DEFAULT_OTLP_PORT;
+    private int otlpGrpcPort = DEFAULT_OTLP_GRPC_PORT;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private int heartbeatMisses = DEFAULT_HEARTBEAT_MISSES;
+    private int maxRequestBytes = 16 * 1024 * 1024;
+    private int maxDecompressedBytes = 64 * 1024 * 1024;
+    private int ingestQueueCapacity = 1024;
+    private Duration detectorTick = Duration.ofMillis(150);
+    private Duration leaseIdleTimeout = Duration.ofSeconds(5);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** The interface every port binds to; {@code 0.0.0.0} (all) by default. */
+    public Builder bindHost(String bindHost) {
+      this.bindHost = Objects.requireNonNull(bindHost, "bindHost");
+      return this;
+    }
+
+    public Builder otlpPort(int otlpPort) {
+      this.otlpPort = otlpPort;
+      return this;
+    }
+
+    public Builder otlpGrpcPort(int otlpGrpcPort) {
+      this.otlpGrpcPort = otlpGrpcPort;
+      return this;
+    }
+
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
+    /** How many heartbeat intervals without a sign of life make a worker dead. */
+    public Builder heartbeatMisses(int heartbeatMisses) {
+      this.heartbeatMisses = heartbeatMisses;
+      return this;
+    }
+
+    /** The largest OTLP request body accepted as sent (413 above). */
+    public Builder maxRequestBytes(int maxRequestBytes) {
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /** The largest OTLP request body accepted after gzip decompression (413 above). */
+    public Builder maxDecompressedBytes(int maxDecompressedBytes) {
+      this.maxDecompressedBytes = maxDecompressedBytes;
+      return this;
+    }
+
+    /** How many requests may wait for the ingest thread before senders get 503. */
+    public Builder ingestQueueCapacity(int ingestQueueCapacity) {
+      this.ingestQueueCapacity = ingestQueueCapacity;
+      return this;
+    }
+
+    /** How often the detector looks for overdue workers. */
+    public Builder detectorTick(Duration detectorTick) {
+      this.detectorTick = detectorTick;
+      return this;
+    }
+
+    /**
+     * How long a liveness lease may go without a {@code PING} (the agent pings every second)
+     * before the collector closes it and declares the worker dead.
+     */
+    public Builder leaseIdleTimeout(Duration leaseIdleTimeout) {
+      this.leaseIdleTimeout = leaseIdleTimeout;
+      return this;
+    }
+
+    /** The collector's clock: receive times, flags, the restart grace. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public CollectorConfig build() {
+      return new CollectorConfig(this);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package io.jobpulse.collector.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobpulse.collector.dashboard.DashboardAsset;
+import io.jobpulse.collector.dashboard.DashboardAssets;
+import io.jobpulse.collector.http.HttpResponses;
+import io.jobpulse.collector.ingest.IngestLoop;
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.Worker;
+import io.jobpulse.collector.store.JobQuery;
+import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.contract.Durations;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
+
+/**
+ * The REST API and the dashboard's static files. Requests are handled on {@code executor}, not on
+ * the event loop: RocksDB reads may touch the disk. Reads go straight to the store; the one mutation ({@code reset-stuck}) goes through the
+ * ingest thread like every other change. Errors are JSON {@code {"error":"..."}}, never a stack
+ * trace.
+ *
+ * <p>{@code POST /api/jobs/reset-stuck?olderThan=30m}: every run the collector still believes
+ * live (RUNNING, flagged STUCK/STALLED or not, or PENDING) that started more than {@code olderThan}
+ * ago becomes ABANDONED, flag reason "reset by operator"; runs already over, CRASHED ones included,
+ * are left alone. Answers {@code {"reset":n,"jobs":[ids]}}.
+ */
+@ChannelHandler.Sharable
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
+
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 10_000;
+  private static final String JOBS = "/api/jobs";
+  private static final String JOBS_PREFIX = "/api/jobs/";
+  private static final String RESET_STUCK = "/api/jobs/reset-stuck";
+  private static final List<String> STATUS_VALUES = Stream.concat(
+      Stream.of(JobStatus.values()).map(Enum::name), Stream.of(FlagType.values()).map(Enum::name))
+      .distinct().toList();
+
+  private final JobStore store;
+  private final IngestLoop ingest;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+  private final DashboardAssets dashboard;
+  private final Executor executor;
+
+  ApiHandler(JobStore store, IngestLoop ingest, Clock clock, DashboardAssets dashboard, Executor executor) {
+    this.executor = executor;
+    this.store = store;
+    this.ingest = ingest;
+    this.clock = clock;
+    this.dashboard = dashboard;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    FullHttpRequest retained = request.retain();
+    try {
+      executor.execute(() -> {
+        try {
+          handle(ctx, retained);
+        } finally {
+          retained.release();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      retained.release(); // the collector is stopping
+      ctx.close();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
+    HttpMethod method = request.method();
+    try {
+      if (path.equals("/healthz")) {
+        requireMethod(method, HttpMethod.GET);
+        send(ctx, keepAlive, HttpResponseStatus.OK, json.createObjectNode().put("status", "ok"));
+      } else if (dashboard.find(path).isPresent()) {
+        requireMethod(method, HttpMethod.GET);
+        sendAsset(ctx, keepAlive, dashboard.find(path).get(), request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+      } else if (path.equals(JOBS)) {
+        requireMethod(method, HttpMethod.GET);
+        send(ctx, keepAlive, HttpResponseStatus.OK, listJobs(uri.parameters()));
+      } else if (path.equals(RESET_STUCK)) {
+        requireMethod(method, HttpMethod.POST);
+        resetStuck(ctx, keepAlive, uri.parameters());
+      } else if (path.startsWith(JOBS_PREFIX) && path.indexOf('/', JOBS_PREFIX.length()) < 0) {
+        requireMethod(method, HttpMethod.GET);
+        String id = QueryStringDecoder.decodeComponent(path.substring(JOBS_PREFIX.length()));
+        Job job = store.job(id).orElseThrow(() -> new ApiException(HttpResponseStatus.NOT_FOUND, "no job " + id));
+        send(ctx, keepAlive, HttpResponseStatus.OK, JsonViews.jobDetail(job, store.childrenByStatus(id), clock.millis()));
+      } else if (path.equals("/api/workers")) {
+        requireMethod(method, HttpMethod.GET);
+        ObjectNode body = json.createObjectNode();
+        ArrayNode workers = body.putArray("workers");
+        for (Worker worker : store.workers()) {
+          workers.add(JsonViews.worker(worker));
+        }
+        send(ctx, keepAlive, HttpResponseStatus.OK, body);
+      } else {
+        throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such path " + path);
+      }
+    } catch (ApiException e) {
+      sendError(ctx, keepAlive, e);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "API request " + method + " " + path + " failed", e);
+      sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+          "internal error: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private ObjectNode listJobs(Map<String, List<String>> parameters) {
+    String status = single(parameters, "status");
+    if (status != null) {
+      status = status.toUpperCase(Locale.ROOT);
+      if (!STATUS_VALUES.contains(status)) {
+        throw new ApiException(HttpResponseStatus.BAD_REQUEST,
+            "unknown status '" + single(parameters, "status") + "'; allowed: " + String.join(", ", STATUS_VALUES));
+      }
+    }
+    JobQuery query = new JobQuery(status, single(parameters, "name"), single(parameters, "service"), limit(parameters));
+    long now = clock.millis();
+    ObjectNode body = json.createObjectNode();
+    ArrayNode jobs = body.putArray("jobs");
+    for (Job job : store.jobs(query)) {
+      jobs.add(JsonViews.job(job, now));
+    }
+    return body;
+  }
+
+  private void resetStuck(ChannelHandlerContext ctx, boolean keepAlive, Map<String, List<String>> parameters) {
+    String olderThanText = single(parameters, "olderThan");
+    if (olderThanText == null) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, "olderThan is required, e.g. olderThan=30m");
+    }
+    Duration olderThan;
+    try {
+      olderThan = Durations.parse(olderThanText);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, "olderThan: " + e.getMessage());
+    }
+    CompletableFuture<List<String>> reset = ingest.trySubmit(stateMachine -> stateMachine.resetStuck(olderThan));
+    if (reset == null) {
+      throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "the collector is busy; retry later");
+    }
+    reset.whenComplete((ids, failure) -> {
+      if (failure != null) {
+        sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "reset failed: " + failure.getMessage()));
+        return;
+      }
+      ObjectNode body = json.createObjectNode();
+      body.put("reset", ids.size());
+      ArrayNode jobs = body.putArray("jobs");
+      ids.forEach(jobs::add);
+      send(ctx, keepAlive, HttpResponseStatus.OK, body);
+    });
+  }
+
+  private static int limit(Map<String, List<String>> parameters) {
+    String text = single(parameters, "limit");
+    if (text == null) {
+      return DEFAULT_LIMIT;
+    }
+    long limit;
+    try {
+      limit = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      limit = text.trim().matches("\\d+") ? Long.MAX_VALUE : 0; // all digits but too long: just large
+    }
+    if (limit <= 0) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST,
+          "limit must be a positive integer (default " + DEFAULT_LIMIT + ", at most " + MAX_LIMIT + "): '" + text + "'");
+    }
+    return (int) Math.min(limit, MAX_LIMIT);
+  }
+
+  private static String single(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    if (values == null || values.isEmpty() || values.get(0).isEmpty()) {
+      return null;
+    }
+    return values.get(0);
+  }
+
+  private static void requireMethod(HttpMethod actual, HttpMethod allowed) {
+    if (!actual.equals(allowed)) {
+      throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED,
+          actual + " is not allowed here; use " + allowed).allow(allowed);
+    }
+  }
+
+  private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+    HttpResponses.send(ctx, keepAlive, HttpResponses.of(status, HttpHeaderValues.APPLICATION_JSON, bytes));
+  }
+
+  private void sendError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
+    ObjectNode body = json.createObjectNode().put("error", e.getMessage());
+    byte[] bytes;
+    try {
+      bytes = json.writeValueAsBytes(body);
+    } catch (JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    FullHttpResponse response = HttpResponses.of(e.status(), HttpHeaderValues.APPLICATION_JSON, bytes);
+    if (e.allowed() != null) {
+      response.headers().set(HttpHeaderNames.ALLOW, e.allowed().name());
+    }
+    HttpResponses.send(ctx, keepAlive, response);
+  }
+
+  private static void sendAsset(ChannelHandlerContext ctx, boolean keepAlive, DashboardAsset asset, String ifNoneMatch) {
+    FullHttpResponse response;
+    if (asset.notModified(ifNoneMatch)) {
+      response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    } else {
+      response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.wrappedBuffer(asset.content()));
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, asset.length());
+    }
+    asset.headers().forEach(response.headers()::set);
+    HttpResponses.send(ctx, keepAlive, response);
+  }
+
+  /** A request the API refuses, with its status. */
+  private static final class ApiException extends RuntimeException {
+    private final HttpResponseStatus status;
+    private HttpMethod allowed;
+
+    ApiException(HttpResponseStatus status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+
+    ApiException allow(HttpMethod method) {
+      this.allowed = method;
+      return this;
+    }
+
+    HttpResponseStatus status() {
+      return status;
+    }
+
+    HttpMethod allowed() {
+      return allowed;
+    }
+  }
+}

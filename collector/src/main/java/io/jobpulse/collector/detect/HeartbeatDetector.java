@@ -1,0 +1,45 @@
+package io.jobpulse.collector.detect;
+
+import io.jobpulse.collector.state.JobStateMachine;
+import io.jobpulse.collector.state.Worker;
+
+/**
+ * Declares dead the workers that stopped sending spans: a worker is dead when nothing arrived from
+ * it for {@code heartbeatMisses} × its advertised heartbeat interval; its running jobs become
+ * {@code CRASHED}.
+ *
+ * <p>Liveness is judged on the collector's clock only (receive times). The collector's own
+ * downtime is not the workers' fault: every worker's last sign of life counts as at least the
+ * collector's start, so after a restart nothing is flagged before one full timeout has passed.
+ *
+ * <p>Runs on the ingest thread (see {@code IngestLoop}), serialized with ingest. A tick looks at
+ * the live workers only, never at stored history.
+ */
+public final class HeartbeatDetector {
+
+  private final int heartbeatMisses;
+  private final long collectorStartedAt;
+
+  public HeartbeatDetector(int heartbeatMisses, long collectorStartedAt) {
+    if (heartbeatMisses < 1) {
+      throw new IllegalArgumentException("heartbeat misses must be at least 1: " + heartbeatMisses);
+    }
+    this.heartbeatMisses = heartbeatMisses;
+    this.collectorStartedAt = collectorStartedAt;
+  }
+
+  /** Flags what is overdue at {@code now}; returns how many runs were flagged. */
+  public int tick(JobStateMachine stateMachine, long now) {
+    int flagged = 0;
+    for (Worker worker : stateMachine.aliveWorkers()) {
+      long timeoutMs = heartbeatMisses * worker.intervalMs();
+      long evidenceAt = worker.lastSeenAt();
+      if (now - Math.max(evidenceAt, collectorStartedAt) > timeoutMs) {
+        String reason = "no heartbeat from worker " + worker.id() + " for " + (now - evidenceAt) + " ms ("
+            + heartbeatMisses + " missed × " + worker.intervalMs() + " ms)";
+        flagged += stateMachine.declareDead(worker.id(), reason, evidenceAt).size();
+      }
+    }
+    return flagged;
+  }
+}

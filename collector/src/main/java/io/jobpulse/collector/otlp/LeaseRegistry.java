@@ -1,0 +1,24 @@
+package io.jobpulse.collector.otlp;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How many lease connections each worker has open. A worker that reconnects (after a network
+ * blip, or after the collector restarted) may briefly hold two; only the last one closing without a
+ * goodbye means the process died. Touched from every event loop, hence concurrent.
+ */
+final class LeaseRegistry {
+
+  private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+
+  void opened(String instanceId) {
+    open.merge(instanceId, 1, Integer::sum);
+  }
+
+  /** Records a close; returns whether it was the worker's last open lease. */
+  boolean closed(String instanceId) {
+    // computeIfPresent is atomic per key: the count and the "last one" answer agree.
+    Integer left = open.computeIfPresent(instanceId, (id, count) -> count > 1 ? count - 1 : null);
+    return left == null;
+  }
+}

@@ -1,0 +1,43 @@
+package io.jobpulse.collector.otlp;
+
+import io.jobpulse.collector.ingest.IngestLoop;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The OTLP/HTTP port's pipeline (a lease connection is rebuilt by {@link LeaseUpgrade}). The aggregator answers 413 by itself to a body over
+ * {@code maxBodyBytes} (and 100-continue to senders that ask first).
+ */
+public final class OtlpChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+  static final String HTTP = "http";
+  static final String AGGREGATOR = "aggregator";
+  static final String OTLP = "otlp";
+
+  private final int maxBodyBytes;
+  private final OtlpHttpHandler handler;
+
+  /**
+   * @param leaseIdleTimeout how long a lease may stay silent (no {@code PING}) before it is closed
+   *     and its worker declared dead
+   */
+  public OtlpChannelInitializer(IngestLoop ingest, Clock clock, int maxBodyBytes, int maxDecompressedBytes,
+      Duration leaseIdleTimeout) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.handler = new OtlpHttpHandler(ingest, new OtlpBodyDecoder(maxDecompressedBytes), clock,
+        new LeaseUpgrade(ingest, clock, leaseIdleTimeout));
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast(HTTP, new HttpServerCodec());
+    pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(maxBodyBytes));
+    pipeline.addLast(OTLP, handler);
+  }
+}

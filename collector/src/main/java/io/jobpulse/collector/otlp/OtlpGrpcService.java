@@ -1,0 +1,65 @@
+package io.jobpulse.collector.otlp;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.jobpulse.collector.ingest.IngestLoop;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * OTLP/gRPC {@code TraceService/Export}, feeding the same decoding and ingest path as OTLP/HTTP:
+ * the reply is sent once the request's effects are written. A full ingest queue is {@code
+ * UNAVAILABLE}, which OTLP senders retry with backoff.
+ */
+public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase {
+
+  private final IngestLoop ingest;
+  private final Clock clock;
+
+  public OtlpGrpcService(IngestLoop ingest, Clock clock) {
+    this.ingest = ingest;
+    this.clock = clock;
+  }
+
+  @Override
+  public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
+    long receivedAt = clock.millis();
+    DecodedSpans decoded = SpanDecoder.decode(request);
+    if (decoded.events().isEmpty()) {
+      reply(responses, decoded);
+      return;
+    }
+    CompletableFuture<Void> written = ingest.trySubmit(stateMachine -> {
+      stateMachine.apply(decoded.events(), receivedAt);
+      return null;
+    });
+    if (written == null) {
+      responses.onError(Status.UNAVAILABLE
+          .withDescription("the collector is busy (ingest queue full); retry later").asRuntimeException());
+      return;
+    }
+    written.whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        responses.onError(Status.UNAVAILABLE
+            .withDescription("the spans could not be stored: " + failure.getMessage()).asRuntimeException());
+      } else {
+        reply(responses, decoded);
+      }
+    });
+  }
+
+  private static void reply(StreamObserver<ExportTraceServiceResponse> responses, DecodedSpans decoded) {
+    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
+    if (decoded.rejectedSpans() > 0) {
+      response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+          .setRejectedSpans(decoded.rejectedSpans())
+          .setErrorMessage(decoded.rejectionReason()));
+    }
+    responses.onNext(response.build());
+    responses.onCompleted();
+  }
+}

@@ -1,0 +1,72 @@
+package io.jobpulse.collector.state;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One agent-instrumented JVM (a {@code service.instance.id}). Immutable. Times are the
+ * collector's clock, epoch milliseconds; {@code lastHeartbeatAt} is a receive time, never the
+ * sender's timestamp.
+ *
+ * @param lastSeenAt when the last span from it was received: the evidence liveness is judged by
+ * @param intervalMs the heartbeat interval the worker advertises
+ * @param jobs the ids of the runs the collector believes are running on it, sorted
+ */
+public record Worker(
+    String id,
+    String service,
+    Long pid,
+    String host,
+    String agentVersion,
+    long firstSeenAt,
+    long lastSeenAt,
+    Long lastHeartbeatAt,
+    long intervalMs,
+    WorkerState state,
+    Long stoppedAt,
+    List<String> jobs) {
+
+  public Worker {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(state, "state");
+    jobs = jobs == null ? List.of() : List.copyOf(jobs);
+  }
+
+  /** A worker first heard of now, alive, with no heartbeat yet. */
+  public static Worker firstSeen(WorkerIdentity identity, long now, long defaultIntervalMs) {
+    return new Worker(identity.instanceId(), identity.service(), identity.pid(), identity.host(),
+        identity.agentVersion(), now, now, null, defaultIntervalMs, WorkerState.ALIVE, null, List.of());
+  }
+
+  /** This worker with the resource attributes of {@code identity} where they are known. */
+  public Worker withIdentity(WorkerIdentity identity) {
+    return new Worker(id, firstNonNull(identity.service(), service), firstNonNull(identity.pid(), pid),
+        firstNonNull(identity.host(), host), firstNonNull(identity.agentVersion(), agentVersion), firstSeenAt,
+        lastSeenAt, lastHeartbeatAt, intervalMs, state, stoppedAt, jobs);
+  }
+
+  /** This worker, alive, having sent a span received at {@code receivedAt}. */
+  public Worker seenAt(long receivedAt) {
+    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, receivedAt, lastHeartbeatAt, intervalMs,
+        WorkerState.ALIVE, null, jobs);
+  }
+
+  public Worker withHeartbeat(long receivedAt, long advertisedIntervalMs) {
+    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, receivedAt, receivedAt,
+        advertisedIntervalMs, WorkerState.ALIVE, null, jobs);
+  }
+
+  public Worker withState(WorkerState newState, Long newStoppedAt) {
+    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
+        newState, newStoppedAt, jobs);
+  }
+
+  public Worker withJobs(List<String> newJobs) {
+    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
+        state, stoppedAt, newJobs.stream().sorted().distinct().toList());
+  }
+
+  private static <T> T firstNonNull(T preferred, T fallback) {
+    return preferred != null ? preferred : fallback;
+  }
+}

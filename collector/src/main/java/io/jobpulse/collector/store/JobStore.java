@@ -1,0 +1,256 @@
+package io.jobpulse.collector.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.Worker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The collector's RocksDB: every run and worker, as JSON, with the indexes the API lists by.
+ *
+ * <p>Column families: {@code jobs} (id → run), {@code workers} (id → worker), {@code
+ * jobs_by_label} (status or flag type, inverted start time, id: {@code ?status=X} without a full
+ * scan), {@code jobs_by_time} (inverted start time, id: the unfiltered listing), {@code children}
+ * (parent id, child id → child status) and {@code meta} (counters, short-run totals).
+ *
+ * <p>One writer (the ingest thread) writes {@link StoreBatch}es atomically, WAL on; any thread may
+ * read. Writes are not fsync'ed: the WAL survives the process being killed (kill -9), not the
+ * machine losing power, the usual trade-off for a telemetry sidecar.
+ */
+public final class JobStore implements AutoCloseable {
+
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .build();
+
+  private static final String COUNTER_PREFIX = "counter:";
+  private static final String SUMMARY_PREFIX = "summary:";
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path directory;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final WriteOptions writeOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> handles;
+  final ColumnFamilyHandle jobs;
+  final ColumnFamilyHandle workers;
+  final ColumnFamilyHandle jobsByLabel;
+  final ColumnFamilyHandle jobsByTime;
+  final ColumnFamilyHandle children;
+  final ColumnFamilyHandle meta;
+
+  private JobStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+      List<ColumnFamilyHandle> handles) {
+    this.directory = directory;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.handles = handles;
+    this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+    // Same order as the descriptors in open(); index 0 is RocksDB's default family, unused.
+    this.jobs = handles.get(1);
+    this.workers = handles.get(2);
+    this.jobsByLabel = handles.get(3);
+    this.jobsByTime = handles.get(4);
+    this.children = handles.get(5);
+    this.meta = handles.get(6);
+  }
+
+  /** Opens (creating when missing) the store in {@code directory}. */
+  public static JobStore open(Path directory) {
+    Path absolute = directory.toAbsolutePath();
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String name : List.of("jobs", "workers", "jobs_by_label", "jobs_by_time", "children", "meta")) {
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try {
+      Files.createDirectories(absolute);
+      RocksDB db = RocksDB.open(dbOptions, absolute.toString(), descriptors, handles);
+      return new JobStore(absolute, dbOptions, cfOptions, db, handles);
+    } catch (RocksDBException | IOException e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      cfOptions.close();
+      dbOptions.close();
+      throw new StoreException("cannot open the data directory " + absolute + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public Optional<Job> job(String id) {
+    return Optional.ofNullable(read(jobs, Keys.id(id), Job.class));
+  }
+
+  public Optional<Worker> worker(String id) {
+    return Optional.ofNullable(read(workers, Keys.id(id), Worker.class));
+  }
+
+  /** Every worker, by id. */
+  public List<Worker> workers() {
+    List<Worker> result = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(workers)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        result.add(decode(it.value(), Worker.class));
+      }
+    }
+    return result;
+  }
+
+  /** The runs {@code query} selects, newest first. */
+  public List<Job> jobs(JobQuery query) {
+    List<Job> result = new ArrayList<>(Math.min(query.limit(), 1024));
+    byte[] prefix = query.status() == null ? new byte[0] : Keys.prefix(query.status());
+    try (RocksIterator it = db.newIterator(query.status() == null ? jobsByTime : jobsByLabel)) {
+      for (it.seek(prefix); it.isValid() && result.size() < query.limit(); it.next()) {
+        byte[] key = it.key();
+        if (!Keys.startsWith(key, prefix)) {
+          break;
+        }
+        Job job = job(Keys.idAfter(key, prefix.length)).orElse(null);
+        if (job != null && matches(query.name(), job.name()) && matches(query.service(), job.service())) {
+          result.add(job);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Every run whose status is {@code status} (used to rebuild the live state at start). */
+  public List<Job> jobsWithStatus(JobStatus status) {
+    List<Job> result = new ArrayList<>();
+    byte[] prefix = Keys.prefix(status.name());
+    try (RocksIterator it = db.newIterator(jobsByLabel)) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+        Job job = job(Keys.idAfter(it.key(), prefix.length)).orElse(null);
+        // The label may be a flag type equal to a status name; keep only real statuses.
+        if (job != null && job.status() == status) {
+          result.add(job);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** How many children of {@code parentId} are in each status. */
+  public Map<String, Long> childrenByStatus(String parentId) {
+    Map<String, Long> counts = new TreeMap<>();
+    byte[] prefix = Keys.prefix(parentId);
+    try (RocksIterator it = db.newIterator(children)) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+        counts.merge(new String(it.value(), StandardCharsets.UTF_8), 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  /** The accumulated short-run totals, by job name. */
+  public Map<String, RunTotals> runTotals() {
+    Map<String, RunTotals> totals = new LinkedHashMap<>();
+    byte[] prefix = SUMMARY_PREFIX.getBytes(StandardCharsets.UTF_8);
+    try (RocksIterator it = db.newIterator(meta)) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+        RunTotals t = decode(it.value(), RunTotals.class);
+        totals.put(t.name(), t);
+      }
+    }
+    return totals;
+  }
+
+  /** A counter's value, 0 when never written. */
+  public long counter(String name) {
+    Long value = read(meta, (COUNTER_PREFIX + name).getBytes(StandardCharsets.UTF_8), Long.class);
+    return value == null ? 0 : value;
+  }
+
+  public StoreBatch newBatch() {
+    return new StoreBatch(this);
+  }
+
+  /** Writes {@code batch} atomically. */
+  public void write(StoreBatch batch) {
+    try {
+      db.write(writeOptions, batch.writeBatch());
+    } catch (RocksDBException e) {
+      throw new StoreException("write failed: " + e.getMessage(), e);
+    }
+  }
+
+  static byte[] counterKey(String name) {
+    return (COUNTER_PREFIX + name).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] summaryKey(String jobName) {
+    return (SUMMARY_PREFIX + jobName).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] encode(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new StoreException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private <T> T read(ColumnFamilyHandle family, byte[] key, Class<T> type) {
+    try {
+      byte[] value = db.get(family, key);
+      return value == null ? null : decode(value, type);
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T decode(byte[] value, Class<T> type) {
+    try {
+      return JSON.readValue(value, type);
+    } catch (IOException e) {
+      throw new StoreException("cannot decode a stored " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean matches(String filter, String value) {
+    return filter == null || filter.equals(value);
+  }
+
+  /** Flushes nothing extra (the WAL holds every write) and releases RocksDB's native resources. */
+  @Override
+  public void close() {
+    writeOptions.close();
+    handles.forEach(ColumnFamilyHandle::close);
+    db.close();
+    cfOptions.close();
+    dbOptions.close();
+  }
+}

@@ -1,0 +1,74 @@
+package io.jobpulse.collector.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key layouts. Index keys put the inverted sort time in 8 big-endian bytes before the id, so that
+ * RocksDB's byte order lists the newest run first.
+ */
+final class Keys {
+
+  private static final byte SEPARATOR = 0;
+
+  static byte[] id(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code <label>\0<inverted time><id>}: label is a status or flag type name. */
+  static byte[] labelIndex(String label, long sortTime, String id) {
+    byte[] prefix = prefix(label);
+    byte[] idBytes = id(id);
+    return ByteBuffer.allocate(prefix.length + Long.BYTES + idBytes.length)
+        .put(prefix)
+        .putLong(Long.MAX_VALUE - sortTime)
+        .put(idBytes)
+        .array();
+  }
+
+  /** {@code <inverted time><id>}. */
+  static byte[] timeIndex(long sortTime, String id) {
+    byte[] idBytes = id(id);
+    return ByteBuffer.allocate(Long.BYTES + idBytes.length).putLong(Long.MAX_VALUE - sortTime).put(idBytes).array();
+  }
+
+  /** {@code <parent id>\0<child id>}. */
+  static byte[] child(String parentId, String childId) {
+    byte[] prefix = prefix(parentId);
+    byte[] idBytes = id(childId);
+    return ByteBuffer.allocate(prefix.length + idBytes.length).put(prefix).put(idBytes).array();
+  }
+
+  /** {@code <text>\0}: the prefix of the label index or the children of one parent. */
+  static byte[] prefix(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = new byte[bytes.length + 1];
+    System.arraycopy(bytes, 0, prefix, 0, bytes.length);
+    prefix[bytes.length] = SEPARATOR;
+    return prefix;
+  }
+
+  /** The id at the end of a label or time index key whose prefix is {@code prefixLength} long. */
+  static String idAfter(byte[] key, int prefixLength) {
+    int start = prefixLength + Long.BYTES;
+    return new String(key, start, key.length - start, StandardCharsets.UTF_8);
+  }
+
+  static String childId(byte[] key, int prefixLength) {
+    return new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
+  }
+
+  static boolean startsWith(byte[] key, byte[] prefix) {
+    if (key.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (key[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Keys() {}
+}

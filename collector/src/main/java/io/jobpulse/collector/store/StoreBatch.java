@@ -1,0 +1,109 @@
+package io.jobpulse.collector.store;
+
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.Worker;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * Changes written together by {@link JobStore#write}: runs with their index entries, workers,
+ * counters. Not thread-safe; close it after writing.
+ */
+public final class StoreBatch implements AutoCloseable {
+
+  private final JobStore store;
+  private final WriteBatch batch = new WriteBatch();
+
+  StoreBatch(JobStore store) {
+    this.store = store;
+  }
+
+  /**
+   * Writes {@code after}, replacing {@code before} (the stored version, {@code null} for a new
+   * run) and moving its index entries.
+   */
+  public StoreBatch putJob(Job before, Job after) {
+    try {
+      if (before != null) {
+        for (byte[] key : labelKeys(before)) {
+          if (!containsKey(labelKeys(after), key)) {
+            batch.delete(store.jobsByLabel, key);
+          }
+        }
+        if (before.sortTime() != after.sortTime()) {
+          batch.delete(store.jobsByTime, Keys.timeIndex(before.sortTime(), before.id()));
+        }
+        if (before.parentId() != null && !before.parentId().equals(after.parentId())) {
+          batch.delete(store.children, Keys.child(before.parentId(), before.id()));
+        }
+      }
+      byte[] empty = new byte[0];
+      batch.put(store.jobs, Keys.id(after.id()), JobStore.encode(after));
+      for (byte[] key : labelKeys(after)) {
+        batch.put(store.jobsByLabel, key, empty);
+      }
+      batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), empty);
+      if (after.parentId() != null) {
+        batch.put(store.children, Keys.child(after.parentId(), after.id()),
+            after.status().name().getBytes(StandardCharsets.UTF_8));
+      }
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch run " + after.id(), e);
+    }
+  }
+
+  public StoreBatch putWorker(Worker worker) {
+    return put(store.workers, Keys.id(worker.id()), JobStore.encode(worker));
+  }
+
+  public StoreBatch putRunTotals(RunTotals totals) {
+    return put(store.meta, JobStore.summaryKey(totals.name()), JobStore.encode(totals));
+  }
+
+  public StoreBatch putCounter(String name, long value) {
+    return put(store.meta, JobStore.counterKey(name), JobStore.encode(value));
+  }
+
+  WriteBatch writeBatch() {
+    return batch;
+  }
+
+  public boolean isEmpty() {
+    return batch.count() == 0;
+  }
+
+  @Override
+  public void close() {
+    batch.close();
+  }
+
+  private StoreBatch put(org.rocksdb.ColumnFamilyHandle family, byte[] key, byte[] value) {
+    try {
+      batch.put(family, key, value);
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch a write", e);
+    }
+  }
+
+  /** A run is listed under its status and, when different, its flag type. */
+  private static byte[][] labelKeys(Job job) {
+    byte[] status = Keys.labelIndex(job.status().name(), job.sortTime(), job.id());
+    if (job.flag() == null || job.flag().type().name().equals(job.status().name())) {
+      return new byte[][] {status};
+    }
+    return new byte[][] {status, Keys.labelIndex(job.flag().type().name(), job.sortTime(), job.id())};
+  }
+
+  private static boolean containsKey(byte[][] keys, byte[] key) {
+    for (byte[] k : keys) {
+      if (Arrays.equals(k, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

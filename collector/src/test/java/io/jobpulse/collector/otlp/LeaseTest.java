@@ -1,0 +1,167 @@
+package io.jobpulse.collector.otlp;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobpulse.collector.testing.AgentSpans;
+import io.jobpulse.collector.testing.AgentSpans.Active;
+import io.jobpulse.collector.testing.AgentSpans.Run;
+import io.jobpulse.collector.testing.RunningCollector;
+import io.jobpulse.collector.testing.TestHttp;
+import io.jobpulse.contract.LeaseProtocol;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The liveness lease over a raw socket, as the agent speaks it. */
+class LeaseTest {
+
+  /** Long enough that the heartbeat timeout never fires during a test: only the lease can flag. */
+  private static final long HEARTBEAT_INTERVAL_MS = 60_000;
+
+  @TempDir Path dir;
+  private final TestHttp http = new TestHttp();
+  private final AgentSpans agent = new AgentSpans("lease-test");
+  private RunningCollector collector;
+  private Run run;
+
+  @BeforeEach
+  void start() {
+    collector = new RunningCollector(dir, b -> b.leaseIdleTimeout(Duration.ofMillis(1500)));
+    run = Run.create("com.acme.Leased#run", System.currentTimeMillis());
+    http.export(collector.otlpPort(), agent.request(agent.jobStart(run, System.currentTimeMillis()),
+        agent.heartbeat(HEARTBEAT_INTERVAL_MS, System.currentTimeMillis(), new Active(run, 1, null, "RUNNABLE"))));
+  }
+
+  @AfterEach
+  void stop() {
+    collector.close();
+  }
+
+  @Test
+  void pingIsAnsweredAndAClosedLeaseWithoutGoodbyeCrashesTheWorkersRuns() throws IOException {
+    long closedAt;
+    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+      assertEquals(LeaseProtocol.PONG, lease.ping());
+      assertEquals(LeaseProtocol.PONG, lease.ping());
+      assertEquals("RUNNING", status());
+      closedAt = System.currentTimeMillis();
+    }
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals("CRASHED", status()));
+    JsonNode flag = job().path("flag");
+    assertEquals("lease connection closed without goodbye", flag.path("reason").asText());
+    assertTrue(flag.path("detectionLatencyMs").asLong() < System.currentTimeMillis() - closedAt + 1,
+        "latency is measured from the close: " + flag);
+  }
+
+  @Test
+  void aGoodbyeMeansNoCrash() throws IOException {
+    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+      lease.ping();
+      lease.send(LeaseProtocol.BYE);
+    }
+    await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> "RUNNING".equals(status()));
+  }
+
+  @Test
+  void aSilentLeaseIsClosedByTheCollectorAndCounts() throws IOException {
+    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+      assertEquals(LeaseProtocol.PONG, lease.ping());
+      // No more pings: a frozen process keeps its socket open.
+      await().atMost(Duration.ofSeconds(10)).until(lease::closedByPeer);
+    }
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals("CRASHED", status()));
+  }
+
+  @Test
+  void aReconnectIsNotACrash() throws IOException {
+    Lease first = Lease.open(collector.otlpPort(), agent.instanceId());
+    try (Lease second = Lease.open(collector.otlpPort(), agent.instanceId())) {
+      first.close(); // the old connection goes away after the new one is up
+      assertEquals(LeaseProtocol.PONG, second.ping());
+      await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> "RUNNING".equals(status()));
+      second.send(LeaseProtocol.BYE);
+    }
+  }
+
+  @Test
+  void anUpgradeWithoutItsHeadersIsRefused() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", collector.otlpPort())) {
+      socket.getOutputStream().write(("GET " + LeaseProtocol.PATH + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertEquals("HTTP/1.1 400 Bad Request", statusLine);
+    }
+  }
+
+  private JsonNode job() {
+    return http.getJson(collector.api("/api/jobs/" + run.id()));
+  }
+
+  private String status() {
+    return job().path("status").asText();
+  }
+
+  /** The agent's side of a lease, over a plain socket. */
+  private static final class Lease implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final BufferedReader in;
+
+    private Lease(Socket socket) throws IOException {
+      this.socket = socket;
+      this.out = socket.getOutputStream();
+      this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    static Lease open(int port, String instanceId) throws IOException {
+      Lease lease = new Lease(new Socket("127.0.0.1", port));
+      lease.socket.setSoTimeout(10_000);
+      lease.out.write(("GET " + LeaseProtocol.PATH + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1:" + port + "\r\n"
+          + "Connection: Upgrade\r\n"
+          + "Upgrade: " + LeaseProtocol.UPGRADE_TOKEN + "\r\n"
+          + LeaseProtocol.INSTANCE_ID_HEADER + ": " + instanceId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      lease.out.flush();
+      String statusLine = lease.in.readLine();
+      assertEquals("HTTP/1.1 101 Switching Protocols", statusLine);
+      boolean upgradeHeader = false;
+      for (String header; !(header = lease.in.readLine()).isEmpty(); ) {
+        upgradeHeader |= header.equalsIgnoreCase("upgrade: " + LeaseProtocol.UPGRADE_TOKEN);
+      }
+      assertTrue(upgradeHeader, "101 must name the protocol");
+      return lease;
+    }
+
+    void send(String line) throws IOException {
+      out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }
+
+    String ping() throws IOException {
+      send(LeaseProtocol.PING);
+      return in.readLine();
+    }
+
+    boolean closedByPeer() throws IOException {
+      return in.read() < 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package io.jobpulse.collector.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jobpulse.collector.detect.HeartbeatDetector;
+import io.jobpulse.collector.state.SpanEvent.ActiveRun;
+import io.jobpulse.collector.state.SpanEvent.Heartbeat;
+import io.jobpulse.collector.state.SpanEvent.JobEnded;
+import io.jobpulse.collector.state.SpanEvent.JobStarted;
+import io.jobpulse.collector.state.SpanEvent.RunAttributes;
+import io.jobpulse.collector.state.SpanEvent.RunSummary;
+import io.jobpulse.collector.state.SpanEvent.WorkerStopped;
+import io.jobpulse.collector.store.JobQuery;
+import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.collector.testing.MutableClock;
+import io.jobpulse.contract.JobOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobStateMachineTest {
+
+  private static final long T0 = 1_700_000_000_000L;
+  private static final WorkerIdentity WORKER = new WorkerIdentity("w-1", "billing", 42L, "host-a", "0.1.0");
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(T0);
+  private JobStore store;
+  private JobStateMachine machine;
+
+  @BeforeEach
+  void open() {
+    store = JobStore.open(dir);
+    machine = new JobStateMachine(store, clock);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void startThenCompleteKeepsTheRunsIdentityAndTiming() {
+    machine.apply(List.of(started("a1", T0 - 500)), T0);
+    Job running = store.job("a1").orElseThrow();
+    assertEquals(JobStatus.RUNNING, running.status());
+    assertEquals("trace-a1", running.traceId());
+    assertEquals("a1", running.spanId());
+    assertEquals("billing", running.service());
+    assertEquals("w-1", running.worker());
+    assertEquals(List.of("a1"), store.worker("w-1").orElseThrow().jobs());
+
+    machine.apply(List.of(ended("a1", T0 - 500, T0 + 1500, JobOutcome.COMPLETED, null)), T0 + 1600);
+    Job done = store.job("a1").orElseThrow();
+    assertEquals(JobStatus.COMPLETED, done.status());
+    assertEquals(2000L, done.durationMs());
+    assertEquals(7, done.progressDone());
+    assertNull(done.flag());
+    assertEquals(List.of("RUNNING", "COMPLETED"), done.history().stream().map(HistoryEntry::status).toList());
+    assertEquals(List.of(), store.worker("w-1").orElseThrow().jobs());
+  }
+
+  @Test
+  void anEndForAnUnknownRunCreatesItInItsFinalState() {
+    JobError error = new JobError("java.net.SocketTimeoutException", "read timed out", "timeout");
+    machine.apply(List.of(ended("f1", T0, T0 + 20, JobOutcome.FAILED, error)), T0 + 30);
+    Job failed = store.job("f1").orElseThrow();
+    assertEquals(JobStatus.FAILED, failed.status());
+    assertEquals(error, failed.error());
+    assertEquals(T0, failed.startedAt());
+    assertEquals(1, store.jobs(new JobQuery("FAILED", null, null, 10)).size());
+    assertEquals(0, store.jobs(new JobQuery("RUNNING", null, null, 10)).size());
+  }
+
+  @Test
+  void startAndEndInOneRequestEndTheRunWhateverTheirOrder() {
+    machine.apply(List.of(ended("x", T0, T0 + 300, JobOutcome.COMPLETED, null), started("x", T0)), T0 + 400);
+    assertEquals(JobStatus.COMPLETED, store.job("x").orElseThrow().status());
+  }
+
+  @Test
+  void heartbeatUpdatesProgressAndAdoptsUnknownRuns() {
+    machine.apply(List.of(started("h1", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("h1", 40, 100L), active("h2", 3, null))), T0 + 500);
+    Job h1 = store.job("h1").orElseThrow();
+    assertEquals(40, h1.progressDone());
+    assertEquals(100L, h1.progressTotal());
+    assertEquals("TIMED_WAITING", h1.threadState());
+    assertEquals(T0 + 500, h1.lastSeenAt());
+    Job h2 = store.job("h2").orElseThrow();
+    assertEquals(JobStatus.RUNNING, h2.status());
+    assertEquals("com.acme.Job#h2", h2.name());
+    Worker worker = store.worker("w-1").orElseThrow();
+    assertEquals(T0 + 500, worker.lastHeartbeatAt());
+    assertEquals(500, worker.intervalMs());
+    assertEquals(List.of("h1", "h2"), worker.jobs());
+  }
+
+  @Test
+  void summariesAccumulatePerJobName() {
+    machine.apply(List.of(new Heartbeat(WORKER, 500, List.of(), List.of(),
+        List.of(new RunSummary("com.acme.Fast#run", 10, 50, 9)))), T0);
+    machine.apply(List.of(new Heartbeat(WORKER, 500, List.of(), List.of(),
+        List.of(new RunSummary("com.acme.Fast#run", 5, 30, 12)))), T0 + 500);
+    assertEquals(15, store.runTotals().get("com.acme.Fast#run").count());
+    assertEquals(80, store.runTotals().get("com.acme.Fast#run").totalMs());
+    assertEquals(12, store.runTotals().get("com.acme.Fast#run").maxMs());
+  }
+
+  @Test
+  void gracefulStopAbandonsTheRunsStillRunning() {
+    machine.apply(List.of(started("s1", T0), started("s2", T0)), T0);
+    machine.apply(List.of(new WorkerStopped(WORKER, List.of("s1"))), T0 + 100);
+    for (String id : List.of("s1", "s2")) {
+      Job job = store.job(id).orElseThrow();
+      assertEquals(JobStatus.ABANDONED, job.status());
+      assertEquals(FlagType.ABANDONED, job.flag().type());
+    }
+    Worker worker = store.worker("w-1").orElseThrow();
+    assertEquals(WorkerState.STOPPED, worker.state());
+    assertTrue(machine.aliveWorkers().isEmpty());
+  }
+
+  @Test
+  void detectorFlagsTheRunsOfASilentWorkerCrashed() {
+    HeartbeatDetector detector = new HeartbeatDetector(3, T0);
+    machine.apply(List.of(started("c1", T0), heartbeat(500, active("c1", 1, null))), T0);
+    clock.advance(1500);
+    assertEquals(0, detector.tick(machine, clock.millis()), "exactly 3 intervals is not overdue yet");
+    clock.advance(34);
+    assertEquals(1, detector.tick(machine, clock.millis()));
+    Job crashed = store.job("c1").orElseThrow();
+    assertEquals(JobStatus.CRASHED, crashed.status());
+    assertEquals("no heartbeat from worker w-1 for 1534 ms (3 missed × 500 ms)", crashed.flag().reason());
+    assertEquals(1534, crashed.flag().detectionLatencyMs());
+    assertEquals(T0 + 1534, crashed.flag().flaggedAt());
+    assertEquals(WorkerState.DEAD, store.worker("w-1").orElseThrow().state());
+    assertEquals(0, detector.tick(machine, clock.millis() + 10_000), "a dead worker is flagged once");
+  }
+
+  @Test
+  void afterARestartNothingIsFlaggedBeforeOneFullTimeout() {
+    machine.apply(List.of(started("r1", T0), heartbeat(500, active("r1", 1, null))), T0);
+    store.close();
+    clock.advance(60_000); // the collector was down for a minute
+    store = JobStore.open(dir);
+    machine = new JobStateMachine(store, clock);
+    HeartbeatDetector detector = new HeartbeatDetector(3, clock.millis());
+    assertEquals(0, detector.tick(machine, clock.millis() + 1500));
+    assertEquals(JobStatus.RUNNING, store.job("r1").orElseThrow().status());
+    assertEquals(1, detector.tick(machine, clock.millis() + 1501));
+    assertEquals(JobStatus.CRASHED, store.job("r1").orElseThrow().status());
+  }
+
+  @Test
+  void aLateEndAfterACrashFlagIsReconciled() {
+    HeartbeatDetector detector = new HeartbeatDetector(3, T0);
+    machine.apply(List.of(started("l1", T0), heartbeat(200, active("l1", 1, null))), T0);
+    clock.advance(700);
+    detector.tick(machine, clock.millis());
+    assertEquals(JobStatus.CRASHED, store.job("l1").orElseThrow().status());
+
+    machine.apply(List.of(ended("l1", T0, T0 + 900, JobOutcome.COMPLETED, null)), clock.millis());
+    Job reconciled = store.job("l1").orElseThrow();
+    assertEquals(JobStatus.COMPLETED, reconciled.status());
+    assertEquals(FlagType.CRASHED, reconciled.flag().type());
+    assertTrue(reconciled.flaggedThenRecovered());
+    assertEquals(1, machine.falsePositives());
+    assertEquals(1, store.counter(JobStateMachine.FALSE_POSITIVES));
+    assertEquals(WorkerState.ALIVE, store.worker("w-1").orElseThrow().state(), "a span proves the worker alive");
+    // ?status=CRASHED still finds it by its flag; ?status=COMPLETED by its status.
+    assertEquals(1, store.jobs(new JobQuery("CRASHED", null, null, 10)).size());
+    assertEquals(1, store.jobs(new JobQuery("COMPLETED", null, null, 10)).size());
+  }
+
+  @Test
+  void aHeartbeatListingACrashedRunRevivesIt() {
+    HeartbeatDetector detector = new HeartbeatDetector(3, T0);
+    machine.apply(List.of(started("v1", T0), heartbeat(200, active("v1", 1, null))), T0);
+    detector.tick(machine, T0 + 700);
+    machine.apply(List.of(heartbeat(200, active("v1", 2, null))), T0 + 800);
+    Job revived = store.job("v1").orElseThrow();
+    assertEquals(JobStatus.RUNNING, revived.status());
+    assertTrue(revived.flaggedThenRecovered());
+    assertEquals(1, machine.falsePositives());
+  }
+
+  @Test
+  void aDuplicateEndChangesNothing() {
+    machine.apply(List.of(ended("d1", T0, T0 + 5, JobOutcome.FAILED, new JobError("E", "m", "unknown"))), T0 + 10);
+    machine.apply(List.of(ended("d1", T0, T0 + 5, JobOutcome.COMPLETED, null)), T0 + 20);
+    assertEquals(JobStatus.FAILED, store.job("d1").orElseThrow().status());
+    assertEquals(0, machine.falsePositives());
+  }
+
+  @Test
+  void resetStuckAbandonsOnlyOldLiveRuns() {
+    machine.apply(List.of(started("old", T0 - Duration.ofHours(2).toMillis()), started("new", T0)), T0);
+    machine.apply(List.of(ended("over", T0 - Duration.ofHours(3).toMillis(), T0 - 1, JobOutcome.COMPLETED, null)), T0);
+    List<String> reset = machine.resetStuck(Duration.ofMinutes(30));
+    assertEquals(List.of("old"), reset);
+    Job old = store.job("old").orElseThrow();
+    assertEquals(JobStatus.ABANDONED, old.status());
+    assertEquals("reset by operator", old.flag().reason());
+    assertEquals(JobStatus.RUNNING, store.job("new").orElseThrow().status());
+    assertEquals(JobStatus.COMPLETED, store.job("over").orElseThrow().status());
+  }
+
+  @Test
+  void theLiveStateIsRebuiltFromTheStore() {
+    machine.apply(List.of(started("k1", T0), heartbeat(500, active("k1", 1, null))), T0);
+    store.close();
+    store = JobStore.open(dir);
+    JobStateMachine reopened = new JobStateMachine(store, clock);
+    assertEquals(1, reopened.aliveWorkers().size());
+    assertFalse(reopened.aliveWorkers().get(0).jobs().isEmpty());
+    assertNotNull(store.job("k1").orElse(null));
+  }
+
+  private static RunAttributes run(String id, long done) {
+    return new RunAttributes(id, "com.acme.Job#" + id, "order-" + id, null, 1, "worker-1", done, null);
+  }
+
+  private static JobStarted started(String id, long startedAt) {
+    return new JobStarted(WORKER, run(id, 0), "trace-" + id, id, startedAt);
+  }
+
+  private static JobEnded ended(String id, long startedAt, long endedAt, JobOutcome outcome, JobError error) {
+    return new JobEnded(WORKER, run(id, 7), "trace-" + id, id, startedAt, endedAt, outcome, error, null);
+  }
+
+  private static ActiveRun active(String id, long done, Long total) {
+    return new ActiveRun(id, "com.acme.Job#" + id, done, total, "worker-1", "TIMED_WAITING", true);
+  }
+
+  private static Heartbeat heartbeat(long intervalMs, ActiveRun... active) {
+    return new Heartbeat(WORKER, intervalMs, List.of(active).stream().map(ActiveRun::id).toList(), List.of(active),
+        List.of());
+  }
+}

@@ -1,0 +1,107 @@
+package io.jobpulse.collector.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jobpulse.collector.state.Flag;
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.Worker;
+import io.jobpulse.collector.state.WorkerIdentity;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobStoreTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void listsByStatusNewestFirstAndMovesIndexEntriesOnUpdate() {
+    try (JobStore store = JobStore.open(dir)) {
+      Job a = job("a", 1000, JobStatus.RUNNING).build();
+      Job b = job("b", 3000, JobStatus.RUNNING).build();
+      Job c = job("c", 2000, JobStatus.COMPLETED).build();
+      write(store, null, a);
+      write(store, null, b);
+      write(store, null, c);
+
+      assertEquals(List.of("b", "a"), ids(store.jobs(new JobQuery("RUNNING", null, null, 10))));
+      assertEquals(List.of("b", "c", "a"), ids(store.jobs(new JobQuery(null, null, null, 10))));
+      assertEquals(List.of("b"), ids(store.jobs(new JobQuery(null, null, null, 1))));
+
+      Job crashed = a.toBuilder().status(JobStatus.CRASHED)
+          .flag(new Flag(FlagType.CRASHED, "gone", 5000, 400)).build();
+      write(store, a, crashed);
+      assertEquals(List.of("b"), ids(store.jobs(new JobQuery("RUNNING", null, null, 10))));
+      assertEquals(List.of("a"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
+      assertEquals(List.of("a"), ids(store.jobsWithStatus(JobStatus.CRASHED)));
+
+      // A flag beside a live status is found by either name.
+      Job stuck = b.toBuilder().flag(new Flag(FlagType.STUCK, "too long", 6000, 0)).build();
+      write(store, b, stuck);
+      assertEquals(List.of("b"), ids(store.jobs(new JobQuery("STUCK", null, null, 10))));
+      assertEquals(List.of("b"), ids(store.jobs(new JobQuery("RUNNING", null, null, 10))));
+    }
+  }
+
+  @Test
+  void filtersByNameAndServiceAndCountsChildren() {
+    try (JobStore store = JobStore.open(dir)) {
+      write(store, null, job("p", 1000, JobStatus.RUNNING).name("com.acme.Parent#run").build());
+      write(store, null, job("c1", 1100, JobStatus.COMPLETED).parentId("p").build());
+      write(store, null, job("c2", 1200, JobStatus.CRASHED).parentId("p").build());
+      write(store, null, job("c3", 1300, JobStatus.COMPLETED).parentId("p").service("other").build());
+
+      assertEquals(List.of("p"), ids(store.jobs(new JobQuery(null, "com.acme.Parent#run", null, 10))));
+      assertEquals(List.of("c3"), ids(store.jobs(new JobQuery(null, null, "other", 10))));
+      assertEquals(Map.of("COMPLETED", 2L, "CRASHED", 1L), store.childrenByStatus("p"));
+    }
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    Job job = job("x", 1000, JobStatus.FAILED).build();
+    Worker worker = Worker.firstSeen(new WorkerIdentity("w", "svc", 1L, "h", "v"), 900, 5000).withHeartbeat(950, 500);
+    try (JobStore store = JobStore.open(dir)) {
+      try (StoreBatch batch = store.newBatch()) {
+        batch.putJob(null, job).putWorker(worker).putCounter("falsePositives", 3)
+            .putRunTotals(new RunTotals("n", 4, 40, 12));
+        store.write(batch);
+      }
+    }
+    try (JobStore store = JobStore.open(dir)) {
+      assertEquals(job, store.job("x").orElseThrow());
+      assertEquals(worker, store.worker("w").orElseThrow());
+      assertEquals(3, store.counter("falsePositives"));
+      assertEquals(new RunTotals("n", 4, 40, 12), store.runTotals().get("n"));
+      assertTrue(store.job("missing").isEmpty());
+    }
+  }
+
+  @Test
+  void aSecondOpenOfTheSameDirectoryFailsClearly() {
+    try (JobStore store = JobStore.open(dir)) {
+      StoreException e = assertThrows(StoreException.class, () -> JobStore.open(dir));
+      assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+    }
+  }
+
+  private static Job.Builder job(String id, long startedAt, JobStatus status) {
+    return Job.builder(id, startedAt).startedAt(startedAt).status(status).name("com.acme.Job#run").service("svc");
+  }
+
+  private static void write(JobStore store, Job before, Job after) {
+    try (StoreBatch batch = store.newBatch()) {
+      store.write(batch.putJob(before, after));
+    }
+  }
+
+  private static List<String> ids(List<Job> jobs) {
+    return jobs.stream().map(Job::id).toList();
+  }
+}
