@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The job and worker state machine (DESIGN.md "Job states and flags").
@@ -53,11 +54,14 @@ public final class JobStateMachine {
     return 3;
   });
 
+  private static final System.Logger LOG = System.getLogger(JobStateMachine.class.getName());
+
   private final JobStore store;
   private final Clock clock;
   private final Map<String, Job> liveJobs = new HashMap<>();
   private final Map<String, Worker> aliveWorkers = new HashMap<>();
   private final Map<String, RunTotals> runTotals;
+  private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
   private long falsePositives;
 
   /** Rebuilds the live state from {@code store}. */
@@ -76,6 +80,11 @@ public final class JobStateMachine {
     }
     runTotals = new HashMap<>(store.runTotals());
     falsePositives = store.counter(FALSE_POSITIVES);
+  }
+
+  /** Registers a listener told of every committed change (see {@link StateListener}). */
+  public void addListener(StateListener listener) {
+    listeners.add(listener);
   }
 
   /** Applies the spans of one request, received at {@code receivedAt} (collector clock). */
@@ -336,6 +345,7 @@ public final class JobStateMachine {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, Job> originals = new HashMap<>();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
+    private final Map<String, Worker> workerOriginals = new HashMap<>();
     private final Map<String, RunTotals> totals = new LinkedHashMap<>();
     private long newFalsePositives;
 
@@ -391,6 +401,10 @@ public final class JobStateMachine {
     }
 
     void putWorker(Worker worker) {
+      if (!workers.containsKey(worker.id())) {
+        Worker alive = aliveWorkers.get(worker.id());
+        workerOriginals.put(worker.id(), alive != null ? alive : store.worker(worker.id()).orElse(null));
+      }
       workers.put(worker.id(), worker);
     }
 
@@ -410,6 +424,9 @@ public final class JobStateMachine {
       }
       try (StoreBatch batch = store.newBatch()) {
         jobs.forEach((id, job) -> batch.putJob(originals.get(id), job));
+        for (StateListener listener : listeners) {
+          jobs.forEach((id, job) -> listener.staging(originals.get(id), job, batch));
+        }
         workers.values().forEach(batch::putWorker);
         totals.values().forEach(batch::putRunTotals);
         if (newFalsePositives > 0) {
@@ -434,6 +451,20 @@ public final class JobStateMachine {
       }
       runTotals.putAll(totals);
       falsePositives += newFalsePositives;
+      if (!listeners.isEmpty()) {
+        List<StateListener.JobChange> jobChanges = new ArrayList<>(jobs.size());
+        jobs.forEach((id, job) -> jobChanges.add(new StateListener.JobChange(originals.get(id), job)));
+        List<StateListener.WorkerChange> workerChanges = new ArrayList<>(workers.size());
+        workers.forEach((id, worker) -> workerChanges.add(new StateListener.WorkerChange(workerOriginals.get(id), worker)));
+        for (StateListener listener : listeners) {
+          try {
+            listener.committed(jobChanges, workerChanges);
+          } catch (RuntimeException e) {
+            // The change is durable already; a listener's failure must not look like the write's.
+            LOG.log(System.Logger.Level.WARNING, "state listener " + listener + " failed", e);
+          }
+        }
+      }
     }
   }
 }
