@@ -79,7 +79,8 @@ public final class JobPulseCollector implements AutoCloseable {
       long startedAt = config.clock().millis();
       store = JobStore.open(config.dataDir());
       JobStateMachine stateMachine = new JobStateMachine(store, config.clock());
-      ingest = new IngestLoop(stateMachine, new HeartbeatDetector(config.heartbeatMisses(), startedAt),
+      HeartbeatDetector detector = new HeartbeatDetector(config.heartbeatMisses(), startedAt);
+      ingest = new IngestLoop(stateMachine, detector,
           config.clock(), config.ingestQueueCapacity(), config.detectorTick());
       ingest.start();
       bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -99,6 +100,7 @@ public final class JobPulseCollector implements AutoCloseable {
         throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.otlpGrpcPort()
             + " (OTLP/gRPC): " + e.getMessage(), e);
       }
+      detector.listeningSince(config.clock().millis());
       return this;
     } catch (RuntimeException e) {
       stop();

@@ -10,7 +10,8 @@ import io.jobpulse.collector.state.Worker;
  *
  * <p>Liveness is judged on the collector's clock only (receive times). The collector's own
  * downtime is not the workers' fault: every worker's last sign of life counts as at least the
- * collector's start, so after a restart nothing is flagged before one full timeout has passed.
+ * moment the collector began listening again ({@link #listeningSince}), so after a restart nothing
+ * is flagged before one full timeout has passed — however long opening the store took.
  *
  * <p>Runs on the ingest thread (see {@code IngestLoop}), serialized with ingest. A tick looks at
  * the live workers only, never at stored history.
@@ -18,7 +19,8 @@ import io.jobpulse.collector.state.Worker;
 public final class HeartbeatDetector {
 
   private final int heartbeatMisses;
-  private final long collectorStartedAt;
+  /** Written once the ports are bound (start-up thread), read by ticks (ingest thread). */
+  private volatile long collectorStartedAt;
 
   public HeartbeatDetector(int heartbeatMisses, long collectorStartedAt) {
     if (heartbeatMisses < 1) {
@@ -26,6 +28,11 @@ public final class HeartbeatDetector {
     }
     this.heartbeatMisses = heartbeatMisses;
     this.collectorStartedAt = collectorStartedAt;
+  }
+
+  /** Starts the restart grace at {@code now}: the moment workers can reach the collector again. */
+  public void listeningSince(long now) {
+    collectorStartedAt = now;
   }
 
   /** Flags what is overdue at {@code now}; returns how many runs were flagged. */
