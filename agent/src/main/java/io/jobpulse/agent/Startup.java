@@ -4,6 +4,7 @@ import io.jobpulse.agent.bootstrap.JobPulseBridge;
 import io.jobpulse.agent.config.AgentConfig;
 import io.jobpulse.agent.instrument.Instrumenter;
 import io.jobpulse.agent.instrument.SiteTable;
+import io.jobpulse.agent.instrument.executor.ExecutorInstrumentation;
 import io.jobpulse.agent.lease.LeaseClient;
 import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.agent.report.ReportingService;
@@ -33,6 +34,13 @@ final class Startup {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> exit(reporting, lease), "jobpulse-shutdown"));
     new Instrumenter(config.jobs(), config.items(), sites).install(instrumentation);
+    if (ExecutorInstrumentation.wanted(config.jobs())) {
+      try {
+        ExecutorInstrumentation.install(instrumentation);
+      } catch (Throwable t) {
+        AgentLog.failure("executor instrumentation (tasks handed to executors are not tracked)", t);
+      }
+    }
   }
 
   private static void exit(ReportingService reporting, LeaseClient lease) {

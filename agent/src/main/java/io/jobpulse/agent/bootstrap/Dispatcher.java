@@ -22,4 +22,26 @@ public interface Dispatcher {
 
   /** An item method returned: one unit of progress for the job running on this thread. */
   void itemDone();
+
+  /**
+   * An executor's {@code submit} was entered with {@code task} (the application's own object,
+   * before the executor wraps it), or left ({@code null}): names the task about to be queued.
+   */
+  void taskSubmitting(Object task);
+
+  /** {@code task} is about to enter an executor's queue (or go straight to a new worker). */
+  void taskQueued(Object task);
+
+  /**
+   * A worker thread is about to run {@code task}.
+   *
+   * @return the run to hand back to {@link #taskEnd}, or {@code null} when the task is not tracked
+   */
+  Object taskStart(Object task);
+
+  /** The task started with {@code run} returned ({@code thrown == null}) or threw. */
+  void taskEnd(Object run, Object task, Throwable thrown);
+
+  /** {@code task} left its executor without running (rejected, removed, drained by shutdownNow). */
+  void taskDropped(Object task);
 }

@@ -35,5 +35,61 @@ public final class JobPulseBridge {
     }
   }
 
+  public static void taskSubmitting(Object task) {
+    Dispatcher d = dispatcher;
+    if (d != null) {
+      d.taskSubmitting(task);
+    }
+  }
+
+  public static void taskQueued(Object task) {
+    Dispatcher d = dispatcher;
+    if (d != null && task != null) {
+      d.taskQueued(task);
+    }
+  }
+
+  public static Object taskStart(Object task) {
+    Dispatcher d = dispatcher;
+    return d == null || task == null ? null : d.taskStart(task);
+  }
+
+  public static void taskEnd(Object run, Object task, Throwable thrown) {
+    Dispatcher d = dispatcher;
+    if (d != null && run != null) {
+      d.taskEnd(run, task, thrown);
+    }
+  }
+
+  public static void taskDropped(Object task) {
+    Dispatcher d = dispatcher;
+    if (d != null && task != null) {
+      d.taskDropped(task);
+    }
+  }
+
+  /**
+   * Replaces {@code task.run()} in {@code ThreadPoolExecutor.runWorker}: the one place where a
+   * worker runs a task, whatever {@code beforeExecute}/{@code afterExecute} a subclass overrides.
+   * The task's own exception goes on unchanged.
+   */
+  public static void runTask(Runnable task) {
+    Dispatcher d = dispatcher;
+    Object run = d == null || task == null ? null : d.taskStart(task);
+    if (run == null) {
+      task.run();
+      return;
+    }
+    Throwable thrown = null;
+    try {
+      task.run();
+    } catch (Throwable t) {
+      thrown = t;
+      throw t;
+    } finally {
+      d.taskEnd(run, task, thrown);
+    }
+  }
+
   private JobPulseBridge() {}
 }

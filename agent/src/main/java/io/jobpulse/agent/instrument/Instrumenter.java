@@ -6,8 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.contract.JobMatcher;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -30,11 +28,7 @@ public final class Instrumenter {
 
   /** Selectors of {@code matchers}, presets expanded. */
   static List<MethodSelector> selectors(List<JobMatcher> matchers) {
-    List<MethodSelector> selectors = new ArrayList<>();
-    for (JobMatcher matcher : Presets.expand(matchers)) {
-      selectors.add(MethodSelector.of(matcher));
-    }
-    return Collections.unmodifiableList(selectors);
+    return Presets.selectors(matchers);
   }
 
   /** Classes the agent never touches: the JDK's, its own and its relocated libraries'. */
@@ -68,6 +62,7 @@ public final class Instrumenter {
         .type(transformer)
         .transform(transformer)
         .installOn(instrumentation);
+    Presets.logAtStart(jobs, ClassLoader.getSystemClassLoader());
   }
 
   /** A class that cannot be instrumented is left as it is, counted and logged once. */

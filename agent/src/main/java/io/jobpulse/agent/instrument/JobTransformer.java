@@ -44,7 +44,7 @@ final class JobTransformer implements AgentBuilder.RawMatcher, AgentBuilder.Tran
       }
       MethodSelector job = first(typeJobs, method);
       if (job != null) {
-        Site site = sites.register(type.getName() + '#' + method.getName(), job.matcher().businessId(), job.matcher().total());
+        Site site = sites.register(type.getName() + '#' + method.getName(), job.matcher().businessId(), job.matcher().total(), job.extractor());
         builder = builder.visit(jobAdvice(site).on(is(method)));
       }
       if (first(typeItems, method) != null) {

@@ -8,6 +8,8 @@ import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import io.jobpulse.agent.instrument.preset.LibraryPreset;
+import io.jobpulse.agent.instrument.preset.RunExtractor;
 import io.jobpulse.contract.JobMatcher;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -16,7 +18,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * One {@link JobMatcher} (never a preset) as Byte Buddy matchers.
+ * One {@link JobMatcher}, or one library's {@link LibraryPreset}, as Byte Buddy matchers.
  *
  * <p>Cheap tests come first: a name test for {@code Class#method} and package patterns; for
  * {@code implements:} and {@code annotated:} the class loader must be able to see the named type
@@ -31,12 +33,26 @@ final class MethodSelector {
   private final String requiredResource;
   /** Per loader: does it see {@link #requiredResource}? Weak keys: loaders may be collected. */
   private final Map<ClassLoader, Boolean> seenByLoader = new WeakHashMap<>();
+  /** The preset this selector stands for, which decides per loader where it applies; or {@code null}. */
+  private final LibraryPreset preset;
+  private final RunExtractor extractor;
 
   private MethodSelector(JobMatcher matcher, ElementMatcher<TypeDescription> type, ElementMatcher<MethodDescription> method, String requiredType) {
+    this(matcher, type, method, requiredType, null);
+  }
+
+  private MethodSelector(JobMatcher matcher, ElementMatcher<TypeDescription> type, ElementMatcher<MethodDescription> method, String requiredType, LibraryPreset preset) {
     this.matcher = matcher;
     this.type = type;
     this.method = method;
     this.requiredResource = requiredType == null ? null : requiredType.replace('.', '/') + ".class";
+    this.preset = preset;
+    this.extractor = preset == null ? null : preset.extractor();
+  }
+
+  /** The selector of a library's preset, {@code matcher} being the {@code preset:} that asked for it. */
+  static MethodSelector of(JobMatcher matcher, LibraryPreset preset) {
+    return new MethodSelector(matcher, preset.types(), preset.methods(), null, preset);
   }
 
   /**
@@ -62,6 +78,16 @@ final class MethodSelector {
     return matcher;
   }
 
+  /** The library preset this selector stands for, or {@code null}. */
+  LibraryPreset preset() {
+    return preset;
+  }
+
+  /** What the reporter reads from the selected methods' arguments beyond the matcher's paths, or {@code null}. */
+  RunExtractor extractor() {
+    return extractor;
+  }
+
   /** Whether methods of {@code typeDescription}, defined by {@code loader}, may be selected. */
   boolean matchesType(TypeDescription typeDescription, ClassLoader loader) {
     return loaderSeesRequiredType(loader) && type.matches(typeDescription);
@@ -73,6 +99,9 @@ final class MethodSelector {
   }
 
   private boolean loaderSeesRequiredType(ClassLoader loader) {
+    if (preset != null) {
+      return preset.appliesTo(loader);
+    }
     if (requiredResource == null) {
       return true;
     }

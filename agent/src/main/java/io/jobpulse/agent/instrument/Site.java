@@ -1,5 +1,6 @@
 package io.jobpulse.agent.instrument;
 
+import io.jobpulse.agent.instrument.preset.RunExtractor;
 import io.jobpulse.contract.ValuePath;
 
 /** One instrumented job method: what the reporter needs to know about its runs. Immutable. */
@@ -9,12 +10,14 @@ public final class Site {
   private final String jobName;
   private final ValuePath businessId;
   private final ValuePath total;
+  private final RunExtractor extractor;
 
-  Site(int id, String jobName, ValuePath businessId, ValuePath total) {
+  Site(int id, String jobName, ValuePath businessId, ValuePath total, RunExtractor extractor) {
     this.id = id;
     this.jobName = jobName;
     this.businessId = businessId;
     this.total = total;
+    this.extractor = extractor;
   }
 
   public int id() {
@@ -36,8 +39,13 @@ public final class Site {
     return total;
   }
 
+  /** What a preset reads from the arguments (name, business id, attempt, progress), or {@code null}. */
+  public RunExtractor extractor() {
+    return extractor;
+  }
+
   /** Whether the advice must hand over the arguments. */
   boolean needsArguments() {
-    return businessId != null || total != null;
+    return businessId != null || total != null || extractor != null;
   }
 }

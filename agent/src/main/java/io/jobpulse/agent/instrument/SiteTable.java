@@ -1,5 +1,6 @@
 package io.jobpulse.agent.instrument;
 
+import io.jobpulse.agent.instrument.preset.RunExtractor;
 import io.jobpulse.contract.ValuePath;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,11 +18,16 @@ public final class SiteTable {
   private int size;
 
   /** The site of {@code jobName} with this extraction, registered on first use. */
-  public synchronized Site register(String jobName, ValuePath businessId, ValuePath total) {
-    String key = jobName + '|' + businessId + '|' + total;
+  public Site register(String jobName, ValuePath businessId, ValuePath total) {
+    return register(jobName, businessId, total, null);
+  }
+
+  /** The site of {@code jobName} with this extraction and preset extractor, registered on first use. */
+  public synchronized Site register(String jobName, ValuePath businessId, ValuePath total, RunExtractor extractor) {
+    String key = jobName + '|' + businessId + '|' + total + '|' + (extractor == null ? "" : extractor.getClass().getName());
     Site site = byKey.get(key);
     if (site == null) {
-      site = new Site(size, jobName, businessId, total);
+      site = new Site(size, jobName, businessId, total, extractor);
       Site[] array = size == sites.length ? Arrays.copyOf(sites, size * 2) : sites;
       array[size++] = site;
       byKey.put(key, site);

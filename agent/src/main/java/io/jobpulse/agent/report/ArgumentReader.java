@@ -1,5 +1,6 @@
 package io.jobpulse.agent.report;
 
+import io.jobpulse.agent.instrument.preset.PropertyReader;
 import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.contract.ValuePath;
 import java.lang.reflect.AccessibleObject;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * accessor found for a class and property is cached (per class, so unloading is not prevented);
  * what cannot be read is logged once and yields {@code null}.
  */
-final class ArgumentReader {
+final class ArgumentReader implements PropertyReader {
 
   /** How a property is read from an instance of one class. */
   private interface Accessor {
@@ -33,7 +34,8 @@ final class ArgumentReader {
       };
 
   /** The value at {@code path}, or {@code null} when it is null or cannot be read. */
-  Object read(ValuePath path, Object[] arguments) {
+  @Override
+  public Object read(ValuePath path, Object[] arguments) {
     if (path.argumentIndex() >= arguments.length) {
       AgentLog.warnOnce("path:" + path, "cannot extract " + path + ": the method has only " + arguments.length + " argument(s)");
       return null;

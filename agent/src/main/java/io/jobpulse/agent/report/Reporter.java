@@ -3,6 +3,7 @@ package io.jobpulse.agent.report;
 import io.jobpulse.agent.config.AgentConfig.ShortRuns;
 import io.jobpulse.agent.instrument.Site;
 import io.jobpulse.agent.instrument.SiteTable;
+import io.jobpulse.agent.instrument.preset.RunFacts;
 import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.agent.run.JobRun;
 import io.jobpulse.agent.run.RunRecorder;
@@ -31,11 +32,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns recorded runs into spans, off the application's threads: announces runs that outlive the
- * announce delay, ends their spans, sums up short runs, sends the heartbeat and, at exit, abandons
- * what still runs. Wire contract: otel-config/README.md.
+ * announce delay (tasks still waiting in a queue as pending), ends their spans, sums up short runs,
+ * sends the heartbeat and, at exit, abandons what still runs. When span export recovers after
+ * failing, every run in progress is announced again (same ids), so that a collector that lost it
+ * learns it again. Wire contract: otel-config/README.md.
  *
  * <p>Threading: {@link #tick} runs on the reporter thread and {@link #stop} on the shutdown hook;
  * the lock (never taken by an application thread) keeps them apart.
@@ -43,6 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Reporter {
 
   static final String ABANDONED_DESCRIPTION = "JVM exited while the job ran";
+  static final String NEVER_STARTED_DESCRIPTION = "the task left its executor's queue without running";
+  /** The job name of a task that only its submitting job can name (a lambda, a JDK wrapper). */
+  static final String TASK_SUFFIX = "/task";
 
   private static final AttributeKey<String> JOB_ID = AttributeKey.stringKey(AttributeKeys.JOB_ID);
   private static final AttributeKey<String> JOB_NAME = AttributeKey.stringKey(AttributeKeys.JOB_NAME);
@@ -55,6 +62,10 @@ final class Reporter {
   private static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey(AttributeKeys.THREAD_NAME);
   private static final AttributeKey<String> THREAD_STATE = AttributeKey.stringKey(AttributeKeys.THREAD_STATE);
   private static final AttributeKey<Boolean> STACK_MOVED = AttributeKey.booleanKey(AttributeKeys.STACK_MOVED);
+  private static final AttributeKey<String> STACK_TOP = AttributeKey.stringKey(AttributeKeys.STACK_TOP);
+  private static final AttributeKey<Long> QUEUE_WAIT_MS = AttributeKey.longKey(AttributeKeys.JOB_QUEUE_WAIT_MS);
+  private static final AttributeKey<List<String>> PENDING_JOBS = AttributeKey.stringArrayKey(AttributeKeys.HEARTBEAT_PENDING_JOBS);
+  private static final AttributeKey<Long> DROPPED_RUNS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_DROPPED_RUNS);
   private static final AttributeKey<Long> INTERVAL_MS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_INTERVAL_MS);
   private static final AttributeKey<List<String>> ACTIVE_JOBS = AttributeKey.stringArrayKey(AttributeKeys.HEARTBEAT_ACTIVE_JOBS);
   private static final AttributeKey<Long> SUMMARY_COUNT = AttributeKey.longKey(AttributeKeys.SUMMARY_COUNT);
@@ -71,6 +82,8 @@ final class Reporter {
   private final long announceDelayNanos;
   private final long heartbeatIntervalNanos;
   private final boolean shortRunsAsSpans;
+  /** True once per recovery of the span export after failures. */
+  private final BooleanSupplier exportRecovered;
   private final NanoClock clock = new NanoClock();
   private final ArgumentReader arguments = new ArgumentReader();
   private final ReentrantLock lock = new ReentrantLock();
@@ -83,13 +96,15 @@ final class Reporter {
   private boolean firstHeartbeatSent;
   private boolean stopped;
 
-  Reporter(RunRecorder recorder, SiteTable sites, Tracer tracer, Duration announceDelay, Duration heartbeatInterval, ShortRuns shortRuns) {
+  Reporter(RunRecorder recorder, SiteTable sites, Tracer tracer, Duration announceDelay, Duration heartbeatInterval, ShortRuns shortRuns,
+      BooleanSupplier exportRecovered) {
     this.recorder = recorder;
     this.sites = sites;
     this.tracer = tracer;
     this.announceDelayNanos = announceDelay.toNanos();
     this.heartbeatIntervalNanos = heartbeatInterval.toNanos();
     this.shortRunsAsSpans = shortRuns == ShortRuns.SPAN;
+    this.exportRecovered = exportRecovered;
   }
 
   /** One round of work: takes new runs, ends and announces, sends the heartbeat when due. */
@@ -124,7 +139,11 @@ final class Reporter {
       List<String> abandoned = new ArrayList<>();
       for (TrackedRun run : tracked) {
         try {
-          announce(run, now);
+          if (run.run.started()) {
+            announce(run, now);
+          } else {
+            announcePending(run, now);
+          }
           run.span.setStatus(StatusCode.ERROR, ABANDONED_DESCRIPTION);
           end(run, JobOutcome.ABANDONED, now);
           abandoned.add(run.id);
@@ -164,23 +183,39 @@ final class Reporter {
       TrackedRun run = tracked.get(i);
       if (run.run.ended()) {
         try {
-          finish(run);
+          if (run.run.started()) {
+            finish(run);
+          } else {
+            finishNeverStarted(run);
+          }
         } catch (RuntimeException e) {
           AgentLog.failure("reporting a job end", e);
         }
         run.finished = true;
         byRun.remove(run.run);
+        if (run.parent != null) {
+          run.parent.liveChildren--;
+        }
       }
     }
     tracked.removeIf(run -> run.finished);
+    boolean reannounce = exportRecovered.getAsBoolean();
     // Oldest first: parents are announced before their children.
     for (TrackedRun run : tracked) {
-      if (!run.announced && now - run.run.startNanos() >= announceDelayNanos) {
-        try {
-          announce(run, now);
-        } catch (RuntimeException e) {
-          AgentLog.failure("announcing a job", e);
+      try {
+        if (reannounce) {
+          reannounce(run, now);
         }
+        if (!run.run.started()) {
+          if (!run.pendingAnnounced && now - run.run.queuedNanos() >= announceDelayNanos) {
+            announcePending(run, now);
+          }
+        } else if (!run.announced && (run.pendingAnnounced || now - run.run.startNanos() >= announceDelayNanos)) {
+          // A task announced as pending is announced as started at once: it is RUNNING now.
+          announce(run, now);
+        }
+      } catch (RuntimeException e) {
+        AgentLog.failure("announcing a job", e);
       }
     }
     if (!firstHeartbeatSent || now - nextHeartbeatNanos >= 0) {
@@ -195,14 +230,23 @@ final class Reporter {
   }
 
   private void track(JobRun run) {
-    Site site = sites.get(run.site());
+    TrackedRun parent = byRun.get(run.parent());
+    Site site = run.isTask() ? sites.register(taskName(run, parent), null, null) : sites.get(run.site());
     if (site == null) {
       throw new IllegalStateException("unknown site " + run.site());
     }
     String businessId = null;
     long total = -1;
+    RunFacts facts = null;
     Object[] args = run.takeArguments();
     if (args != null) {
+      if (site.extractor() != null) {
+        try {
+          facts = site.extractor().extract(args, arguments);
+        } catch (RuntimeException e) {
+          AgentLog.failure("reading " + site.jobName() + "'s run through its preset", e);
+        }
+      }
       if (site.businessId() != null) {
         Object value = arguments.read(site.businessId(), args);
         businessId = value == null ? null : String.valueOf(value);
@@ -211,9 +255,25 @@ final class Reporter {
         total = asTotal(arguments.read(site.total(), args), site);
       }
     }
-    TrackedRun tracked = new TrackedRun(run, site, byRun.get(run.parent()), businessId, total);
+    TrackedRun tracked = new TrackedRun(run, site, parent, businessId, total, facts);
     this.tracked.add(tracked);
     byRun.put(run, tracked);
+    if (parent != null) {
+      parent.liveChildren++;
+    }
+  }
+
+  /**
+   * {@code Class#run} (or {@code #call}, {@code #compute}) of the task's own class; the submitting
+   * job's name + {@code /task} when that class names nothing stable (a lambda, whose class name
+   * changes from one JVM to the next; an anonymous class) or is the JDK's own wrapper.
+   */
+  static String taskName(JobRun run, TrackedRun parent) {
+    Class<?> type = run.taskType();
+    if (type != null && !type.isSynthetic() && !type.isAnonymousClass() && !type.getName().contains("$$Lambda") && type.getClassLoader() != null) {
+      return type.getName() + '#' + run.taskMethod();
+    }
+    return (parent == null ? "unknown" : parent.name) + TASK_SUFFIX;
   }
 
   private static long asTotal(Object value, Site site) {
@@ -234,12 +294,20 @@ final class Reporter {
 
   private void finish(TrackedRun run) {
     Throwable thrown = run.run.thrown();
+    if (thrown != null && run.site.extractor() != null) {
+      thrown = run.site.extractor().failure(thrown);
+    }
     if (run.span == null) {
-      if (thrown == null && !shortRunsAsSpans) {
-        summaries.computeIfAbsent(run.site.jobName(), name -> new Summary()).add(run.run.endNanos() - run.run.startNanos());
+      // A run whose tasks still wait or run elsewhere needs a span: they name it as their parent.
+      if (thrown == null && !shortRunsAsSpans && run.liveChildren == 0) {
+        summaries.computeIfAbsent(run.name, name -> new Summary()).add(run.run.endNanos() - run.run.startNanos());
         return;
       }
       openSpan(run);
+    }
+    if (run.pendingAnnounced && !run.announced) {
+      // It was said to wait: the collector learns it ran before it learns how it ended.
+      announce(run, run.run.endNanos());
     }
     if (thrown != null) {
       recordFailure(run, thrown);
@@ -256,20 +324,75 @@ final class Reporter {
       announce(run.parent, now);
     }
     openSpan(run);
+    sendStart(run, now);
+    run.announced = true;
+  }
+
+  private void sendStart(TrackedRun run, long now) {
     SpanBuilder start = tracer.spanBuilder(SpanNames.JOB_START)
         .setParent(Context.root().with(run.span))
         .setStartTimestamp(clock.epochNanos(run.run.startNanos()), TimeUnit.NANOSECONDS);
     runAttributes(start, run);
-    start.setAttribute(DONE, run.run.done());
+    start.setAttribute(DONE, run.done());
+    if (run.run.isTask()) {
+      start.setAttribute(QUEUE_WAIT_MS, queueWaitMillis(run));
+    }
     start.startSpan().end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
-    run.announced = true;
+  }
+
+  /**
+   * A task still in its queue after the announce delay: its span opens at the enqueue time and
+   * {@code jobpulse.job.pending} says it waits.
+   */
+  private void announcePending(TrackedRun run, long now) {
+    if (run.pendingAnnounced) {
+      return;
+    }
+    if (run.parent != null && !run.parent.finished) {
+      announce(run.parent, now);
+    }
+    openSpan(run);
+    sendPending(run, now);
+    run.pendingAnnounced = true;
+  }
+
+  private void sendPending(TrackedRun run, long now) {
+    SpanBuilder pending = tracer.spanBuilder(SpanNames.JOB_PENDING)
+        .setParent(Context.root().with(run.span))
+        .setStartTimestamp(clock.epochNanos(run.run.queuedNanos()), TimeUnit.NANOSECONDS);
+    runAttributes(pending, run);
+    pending.startSpan().end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
+  }
+
+  /** Export works again after failing: what the collector may have missed is said again. */
+  private void reannounce(TrackedRun run, long now) {
+    if (run.announced) {
+      sendStart(run, now);
+    } else if (run.pendingAnnounced && !run.run.started()) {
+      sendPending(run, now);
+    }
+  }
+
+  /** A task that left its queue without running: only a task announced as pending is ended. */
+  private void finishNeverStarted(TrackedRun run) {
+    if (run.span == null) {
+      return;
+    }
+    run.span.setStatus(StatusCode.ERROR, NEVER_STARTED_DESCRIPTION);
+    end(run, JobOutcome.FAILED, run.run.endNanos());
+  }
+
+  private static long queueWaitMillis(TrackedRun run) {
+    return TimeUnit.NANOSECONDS.toMillis(Math.max(0, run.run.startNanos() - run.run.queuedNanos()));
   }
 
   private void openSpan(TrackedRun run) {
     if (run.span != null) {
       return;
     }
-    SpanBuilder builder = tracer.spanBuilder(SpanNames.JOB).setStartTimestamp(clock.epochNanos(run.run.startNanos()), TimeUnit.NANOSECONDS);
+    // A task's span opens at its enqueue time when it is announced while it still waits.
+    long startNanos = run.run.started() ? run.run.startNanos() : run.run.queuedNanos();
+    SpanBuilder builder = tracer.spanBuilder(SpanNames.JOB).setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS);
     if (run.parent == null) {
       builder.setNoParent();
     } else {
@@ -285,8 +408,15 @@ final class Reporter {
   }
 
   private void end(TrackedRun run, JobOutcome outcome, long endNanos) {
-    run.span.setAttribute(DONE, run.run.done());
+    run.span.setAttribute(DONE, run.done());
+    if (run.total() >= 0) {
+      run.span.setAttribute(TOTAL, run.total()); // a preset's progress may learn the total late
+    }
     run.span.setAttribute(OUTCOME, outcome.wireValue());
+    if (run.run.isTask() && run.run.started()) {
+      run.span.setAttribute(QUEUE_WAIT_MS, queueWaitMillis(run));
+      run.span.setAttribute(THREAD_NAME, run.run.thread().getName());
+    }
     run.span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
   }
 
@@ -303,30 +433,44 @@ final class Reporter {
 
   private void heartbeat(long now) {
     List<String> active = new ArrayList<>();
+    List<String> pending = new ArrayList<>();
     Span span = tracer.spanBuilder(SpanNames.WORKER_HEARTBEAT)
         .setNoParent()
         .setStartTimestamp(clock.epochNanos(now), TimeUnit.NANOSECONDS)
         .setAttribute(INTERVAL_MS, TimeUnit.NANOSECONDS.toMillis(heartbeatIntervalNanos))
         .startSpan();
     for (TrackedRun run : tracked) {
-      if (!run.announced || run.run.ended()) {
+      if (run.run.ended()) {
+        continue;
+      }
+      if (!run.run.started()) {
+        if (run.pendingAnnounced) {
+          pending.add(run.id);
+        }
+        continue;
+      }
+      if (!run.announced) {
         continue;
       }
       active.add(run.id);
       Thread thread = run.run.thread();
-      int fingerprint = Arrays.hashCode(thread.getStackTrace());
+      StackTraceElement[] stack = thread.getStackTrace();
+      int fingerprint = Arrays.hashCode(stack);
       // Before the first look there is nothing to compare with: give the job the benefit of the doubt.
       boolean moved = run.stackFingerprint == 0 || fingerprint != run.stackFingerprint;
       run.stackFingerprint = fingerprint == 0 ? 1 : fingerprint;
       AttributesBuilder event = Attributes.builder()
           .put(JOB_ID, run.id)
-          .put(JOB_NAME, run.site.jobName())
-          .put(DONE, run.run.done())
+          .put(JOB_NAME, run.name)
+          .put(DONE, run.done())
           .put(THREAD_NAME, thread.getName())
           .put(THREAD_STATE, thread.getState().name())
           .put(STACK_MOVED, moved);
-      if (run.total >= 0) {
-        event.put(TOTAL, run.total);
+      if (stack.length > 0) {
+        event.put(STACK_TOP, frame(stack[0]));
+      }
+      if (run.total() >= 0) {
+        event.put(TOTAL, run.total());
       }
       span.addEvent(SpanNames.EVENT_JOB_ACTIVE, event.build(), clock.epochNanos(now), TimeUnit.NANOSECONDS);
     }
@@ -341,6 +485,8 @@ final class Reporter {
     }
     summaries.clear();
     span.setAttribute(ACTIVE_JOBS, active);
+    span.setAttribute(PENDING_JOBS, pending);
+    span.setAttribute(DROPPED_RUNS, recorder.dropped());
     span.end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
   }
 
@@ -350,18 +496,36 @@ final class Reporter {
     builder.setAllAttributes(attributes.build());
   }
 
+  /** {@code Class.method(File.java:42)}: without the module and loader names the JDK adds. */
+  static String frame(StackTraceElement element) {
+    StringBuilder frame = new StringBuilder(128).append(element.getClassName()).append('.').append(element.getMethodName()).append('(');
+    if (element.isNativeMethod()) {
+      frame.append("Native Method");
+    } else if (element.getFileName() == null) {
+      frame.append("Unknown Source");
+    } else {
+      frame.append(element.getFileName());
+      if (element.getLineNumber() >= 0) {
+        frame.append(':').append(element.getLineNumber());
+      }
+    }
+    return frame.append(')').toString();
+  }
+
   private static void runAttributesTo(AttributesBuilder attributes, TrackedRun run) {
-    attributes.put(JOB_NAME, run.site.jobName())
-        .put(ATTEMPT, 1L)
-        .put(THREAD_NAME, run.run.thread().getName());
+    attributes.put(JOB_NAME, run.name)
+        .put(ATTEMPT, run.attempt);
+    if (run.run.started()) { // a task still in its queue has no thread yet
+      attributes.put(THREAD_NAME, run.run.thread().getName());
+    }
     if (run.businessId != null) {
       attributes.put(BUSINESS_ID, run.businessId);
     }
     if (run.parent != null) {
       attributes.put(PARENT_ID, run.parent.id);
     }
-    if (run.total >= 0) {
-      attributes.put(TOTAL, run.total);
+    if (run.total() >= 0) {
+      attributes.put(TOTAL, run.total());
     }
   }
 

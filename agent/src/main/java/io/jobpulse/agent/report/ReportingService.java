@@ -63,7 +63,7 @@ public final class ReportingService {
   private void run() {
     try {
       telemetry = new Telemetry(config, AgentResource.create(instanceId, AgentVersion.get(), System.getProperties(), System.getenv()));
-      reporter = new Reporter(recorder, sites, telemetry.tracer(), config.announceDelay(), config.heartbeatInterval(), config.shortRuns());
+      reporter = new Reporter(recorder, sites, telemetry.tracer(), config.announceDelay(), config.heartbeatInterval(), config.shortRuns(), telemetry::exportRecovered);
     } catch (Throwable t) {
       AgentLog.failure("starting the reporter", t);
       return;

@@ -31,20 +31,22 @@ final class Telemetry {
   private static final Logger SDK_LOGGER = Logger.getLogger(Tracer.class.getName().substring(0, Tracer.class.getName().indexOf(".api.")));
 
   private final SdkTracerProvider provider;
+  private final QuietSpanExporter exporter;
 
   Telemetry(AgentConfig config, Resource resource) {
     SDK_LOGGER.setLevel(Level.OFF);
     String endpoint = config.collectorEndpoint() + OtlpPaths.TRACES;
-    OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
+    OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
         .setEndpoint(endpoint)
         .setTimeout(EXPORT_TIMEOUT)
         .setConnectTimeout(Duration.ofSeconds(2));
     if (config.ingestToken() != null) {
-      exporter.addHeader("Authorization", "Bearer " + config.ingestToken());
+      otlp.addHeader("Authorization", "Bearer " + config.ingestToken());
     }
+    this.exporter = new QuietSpanExporter(otlp.build(), endpoint);
     provider = SdkTracerProvider.builder()
         .setResource(resource)
-        .addSpanProcessor(BatchSpanProcessor.builder(new QuietSpanExporter(exporter.build(), endpoint))
+        .addSpanProcessor(BatchSpanProcessor.builder(this.exporter)
             .setScheduleDelay(SCHEDULE_DELAY)
             .setMaxQueueSize(MAX_QUEUE)
             .setExporterTimeout(EXPORT_TIMEOUT)
@@ -54,6 +56,11 @@ final class Telemetry {
 
   Tracer tracer() {
     return provider.get(SpanNames.INSTRUMENTATION_SCOPE, AgentVersion.get());
+  }
+
+  /** Whether span export works again after failing, since the last call. */
+  boolean exportRecovered() {
+    return exporter.takeRecovered();
   }
 
   /** Flushes what is queued and shuts the SDK down, giving up after {@code timeout}. */

@@ -4,32 +4,55 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One call of a job method, as recorded on the job's own thread: the only object the hot path
- * allocates.
+ * One call of a job method, or one task queued on an executor by a job: the only object the hot
+ * path allocates for it.
  *
- * <p>Threading: the constructor's fields are written by the job thread before the run is published
- * through {@link RunInbox} (a CAS), so the reporter sees them. After that the job thread writes
- * only the progress count (release) and the end ({@link #thrown} then the volatile {@link #ended});
- * the reporter reads them with the matching acquire.
+ * <p>A method run starts when it is created, on its own thread. A task run is created on the
+ * submitting thread when the task is queued (its parent is the submitting job) and starts later,
+ * on a worker thread ({@link #start}); it may also leave its queue without ever starting ({@link
+ * #end} without {@link #start}: the task was dropped).
+ *
+ * <p>Threading: the constructor's fields are written before the run is published through {@link
+ * RunInbox} (a CAS), so the reporter sees them. A task's start fields are written by its worker
+ * before the release write of {@link #started}, read by the reporter after the matching acquire.
+ * After that the running thread writes only the progress count (release) and the end ({@link
+ * #thrown} then the volatile {@link #ended}).
  */
 public final class JobRun {
 
   private static final VarHandle DONE;
+  private static final VarHandle STARTED;
 
   static {
     try {
-      DONE = MethodHandles.lookup().findVarHandle(JobRun.class, "done", long.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DONE = lookup.findVarHandle(JobRun.class, "done", long.class);
+      STARTED = lookup.findVarHandle(JobRun.class, "started", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
+  /** {@link #site()} of a task run whose job name the reporter derives from its task. */
+  public static final int TASK_SITE = -1;
+
   private final int site;
   private final JobRun parent;
-  private final Thread thread;
-  private final long startNanos;
+  private final long queuedNanos;
+  /** Task runs: the class that names the task, or {@code null} when only its parent can name it. */
+  private final Class<?> taskType;
+  /** Task runs: the method of {@link #taskType} that runs it ({@code run}, {@code call}...). */
+  private final String taskMethod;
   /** Kept only until the reporter has extracted the business id and total from them. */
   private Object[] arguments;
+
+  private Thread thread;
+  private long startNanos;
+  /** Accessed through {@link #STARTED}. */
+  @SuppressWarnings("unused")
+  private boolean started;
+  /** The run current on this run's thread before it started; current again once it ends. */
+  private JobRun outer;
 
   private long done;
   private long endNanos;
@@ -40,30 +63,71 @@ public final class JobRun {
   JobRun next;
   int depth;
 
+  /** A method run, started now on {@code thread}. */
   JobRun(int site, JobRun parent, Thread thread, long startNanos, Object[] arguments) {
     this.site = site;
     this.parent = parent;
+    this.outer = parent;
     this.thread = thread;
     this.startNanos = startNanos;
+    this.queuedNanos = startNanos;
+    this.taskType = null;
+    this.taskMethod = null;
     this.arguments = arguments;
+    this.started = true; // published by the inbox's CAS
+  }
+
+  /** A task run, queued now by the job {@code parent}. */
+  JobRun(JobRun parent, long queuedNanos, Class<?> taskType, String taskMethod) {
+    this.site = TASK_SITE;
+    this.parent = parent;
+    this.queuedNanos = queuedNanos;
+    this.taskType = taskType;
+    this.taskMethod = taskMethod;
   }
 
   public int site() {
     return site;
   }
 
-  /** The run that was current on this thread when this one started, or {@code null}. */
+  /** The run that was current when this one started (or was queued), or {@code null}. */
   public JobRun parent() {
     return parent;
   }
 
+  /** The thread running it; {@code null} for a task that has not {@link #started()}. */
   public Thread thread() {
     return thread;
   }
 
-  /** {@link System#nanoTime()} at entry. */
+  /** {@link System#nanoTime()} at entry; valid once {@link #started()}. */
   public long startNanos() {
     return startNanos;
+  }
+
+  /** Whether this run is a task queued on an executor. */
+  public boolean isTask() {
+    return site == TASK_SITE;
+  }
+
+  /** {@link System#nanoTime()} when the task was queued; the start time of a method run. */
+  public long queuedNanos() {
+    return queuedNanos;
+  }
+
+  /** The class that names this task, or {@code null}. */
+  public Class<?> taskType() {
+    return taskType;
+  }
+
+  /** The method of {@link #taskType} that runs the task: {@code run}, {@code call} or {@code compute}. */
+  public String taskMethod() {
+    return taskMethod;
+  }
+
+  /** Whether the run has started: always for method runs; for tasks, once a worker took them. */
+  public boolean started() {
+    return (boolean) STARTED.getAcquire(this);
   }
 
   /** The arguments, once; later calls return {@code null} so the run no longer holds them. */
@@ -92,13 +156,26 @@ public final class JobRun {
     return thrown;
   }
 
-  /** Job thread only. */
+  /** Running thread only. */
+  JobRun outer() {
+    return outer;
+  }
+
+  /** The worker that took the task; called once, by whoever removed it from the pending tasks. */
+  void start(Thread worker, long nanos, JobRun outerRun) {
+    thread = worker;
+    startNanos = nanos;
+    outer = outerRun;
+    STARTED.setRelease(this, true);
+  }
+
+  /** Running thread only. */
   void itemDone() {
     // Only the owner thread writes, so a plain read and a release write are enough.
     DONE.setRelease(this, done + 1);
   }
 
-  /** Job thread only. */
+  /** Running thread only (or, for a task that never started, whoever dropped it). */
   void end(long nanos, Throwable failure) {
     endNanos = nanos;
     thrown = failure;

@@ -78,14 +78,6 @@ class MethodSelectorTest {
   }
 
   @Test
-  void presetsExpandToTheirLibrariesMatchers() {
-    List<MethodSelector> selectors = Instrumenter.selectors(List.of(JobMatcher.parse("preset:auto"), JobMatcher.parse("preset:quartz")));
-    assertEquals(List.of(JobMatcher.parse(Presets.QUARTZ), JobMatcher.parse(Presets.SPRING_SCHEDULED)),
-        selectors.stream().map(MethodSelector::matcher).collect(Collectors.toList()));
-    assertTrue(Instrumenter.selectors(List.of(JobMatcher.parse("preset:jobrunr"))).isEmpty());
-  }
-
-  @Test
   void theAgentIgnoresTheJdkAndItself() {
     assertTrue(Instrumenter.ignored().matches(TypeDescription.ForLoadedType.of(String.class)));
     assertTrue(Instrumenter.ignored().matches(TypeDescription.ForLoadedType.of(MethodSelector.class)));

@@ -43,6 +43,11 @@ final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code mainClass} with the test classes and the jars that hold {@code libraries} on its class path. */
   static ChildJvm start(String java, String agentArguments, String mainClass, Class<?>... libraries) throws IOException {
+    return start(java, agentArguments, mainClass, List.of(), libraries);
+  }
+
+  /** As {@link #start(String, String, String, Class[])}, passing {@code arguments} to {@code main}. */
+  static ChildJvm start(String java, String agentArguments, String mainClass, List<String> arguments, Class<?>... libraries) throws IOException {
     StringBuilder classPath = new StringBuilder(TEST_CLASSES);
     for (Class<?> library : libraries) {
       try {
@@ -51,7 +56,7 @@ final class ChildJvm implements AutoCloseable {
         throw new IOException(e);
       }
     }
-    return start(java, agentArguments, classPath.toString(), mainClass);
+    return start(java, agentArguments, classPath.toString(), mainClass, arguments.toArray(new String[0]));
   }
 
   private static ChildJvm start(String java, String agentArguments, String classPath, String mainClass, String... arguments) throws IOException {

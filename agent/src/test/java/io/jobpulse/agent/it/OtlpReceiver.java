@@ -26,9 +26,18 @@ final class OtlpReceiver implements AutoCloseable {
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
   OtlpReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(0);
+  }
+
+  /** On {@code port}: a receiver that comes back where an earlier one was. */
+  OtlpReceiver(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext(OtlpPaths.TRACES, this::handle);
     server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
   }
 
   String endpoint() {

@@ -48,7 +48,7 @@ class ReporterTest {
   }
 
   private Reporter reporter(Duration announceDelay, Duration heartbeatInterval, ShortRuns shortRuns) {
-    return new Reporter(recorder, sites, provider.get("test"), announceDelay, heartbeatInterval, shortRuns);
+    return new Reporter(recorder, sites, provider.get("test"), announceDelay, heartbeatInterval, shortRuns, () -> false);
   }
 
   private List<SpanData> spans(String name) {
