@@ -1,9 +1,13 @@
 package io.jobpulse.collector;
 
+import io.jobpulse.collector.detect.DetectionSettings;
+import io.jobpulse.collector.alert.AlertConfig;
+import io.jobpulse.collector.forward.ForwardConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The collector's settings. Immutable; build with {@link #builder()}. A port of {@code 0} means any
@@ -28,7 +32,14 @@ public final class CollectorConfig {
   private final int ingestQueueCapacity;
   private final Duration detectorTick;
   private final Duration leaseIdleTimeout;
+  private final Duration requestTimeout;
+  private final boolean fsync;
+  private final Optional<String> ingestToken;
   private final Clock clock;
+  private final Optional<String> apiToken;
+  private final AlertConfig alerts;
+  private final ForwardConfig forward;
+  private final DetectionSettings detection;
 
   private CollectorConfig(Builder b) {
     dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -42,7 +53,17 @@ public final class CollectorConfig {
     ingestQueueCapacity = positive("ingest queue capacity", b.ingestQueueCapacity);
     detectorTick = Objects.requireNonNull(b.detectorTick, "detectorTick");
     leaseIdleTimeout = Objects.requireNonNull(b.leaseIdleTimeout, "leaseIdleTimeout");
+    requestTimeout = Objects.requireNonNull(b.requestTimeout, "requestTimeout");
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
+    }
+    fsync = b.fsync;
+    ingestToken = Optional.ofNullable(b.ingestToken).filter(token -> !token.isBlank());
     clock = Objects.requireNonNull(b.clock, "clock");
+    apiToken = Optional.ofNullable(b.apiToken).filter(token -> !token.isBlank());
+    alerts = Objects.requireNonNull(b.alerts, "alerts");
+    forward = b.forward;
+    detection = Objects.requireNonNull(b.detection, "detection");
   }
 
   public static Builder builder() {
@@ -99,6 +120,43 @@ public final class CollectorConfig {
     return clock;
   }
 
+  /**
+   * How long an HTTP connection (OTLP or API) may take to deliver a complete request, counted from
+   * its opening or its previous response; then it is closed (408 when a request had begun).
+   */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Whether every store write is fsync'ed before it is acknowledged (survives power loss). */
+  public boolean fsync() {
+    return fsync;
+  }
+
+  /** When present, OTLP requests and leases need {@code Authorization: Bearer <token>}. */
+  public Optional<String> ingestToken() {
+    return ingestToken;
+  }
+
+  /** Where received spans and synthesized job ends are forwarded; empty when they are not. */
+  public Optional<ForwardConfig> forward() {
+    return Optional.ofNullable(forward);
+  }
+
+  /** When runs are flagged STUCK, STALLED, PENDING_TOO_LONG or LOST, per job name. */
+  public DetectionSettings detection() {
+    return detection;
+  }
+
+  /** When present, mutating API calls need {@code Authorization: Bearer <token>}. */
+  public Optional<String> apiToken() {
+    return apiToken;
+  }
+
+  public AlertConfig alerts() {
+    return alerts;
+  }
+
   private static int port(String what, int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException(what + " must be between 0 (any free port) and 65535: " + port);
@@ -125,7 +183,14 @@ public final class CollectorConfig {
     private int ingestQueueCapacity = 1024;
     private Duration detectorTick = Duration.ofMillis(150);
     private Duration leaseIdleTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private boolean fsync;
+    private String ingestToken;
     private Clock clock = Clock.systemUTC();
+    private String apiToken;
+    private AlertConfig alerts = AlertConfig.NONE;
+    private ForwardConfig forward;
+    private DetectionSettings detection = DetectionSettings.defaults();
 
     private Builder() {}
 
@@ -194,9 +259,59 @@ public final class CollectorConfig {
       return this;
     }
 
+    /**
+     * How long a connection may take to deliver a complete HTTP request (30 s by default): a
+     * connection that opens and never finishes one is closed instead of held forever. Leases are
+     * not HTTP once upgraded and keep their own idle rule.
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Whether writes are fsync'ed before they are acknowledged: off by default (the WAL survives
+     * kill -9, not a power loss); on, an acknowledgement survives power loss too, at a cost per
+     * write (BENCHMARKS.md).
+     */
+    public Builder fsync(boolean fsync) {
+      this.fsync = fsync;
+      return this;
+    }
+
+    /** The token OTLP senders must present as {@code Authorization: Bearer}; {@code null} or blank: none. */
+    public Builder ingestToken(String ingestToken) {
+      this.ingestToken = ingestToken;
+      return this;
+    }
+
     /** The collector's clock: receive times, flags, the restart grace. */
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** Forwards to a downstream OTLP endpoint; {@code null} (the default) forwards nothing. */
+    public Builder forward(ForwardConfig forward) {
+      this.forward = forward;
+      return this;
+    }
+
+    /** The limits that flag runs (max runtime, stall and queue timeouts, lost-after), per job name. */
+    public Builder detection(DetectionSettings detection) {
+      this.detection = Objects.requireNonNull(detection, "detection");
+      return this;
+    }
+
+    /** The API token mutating calls must present; {@code null} or blank: none needed. */
+    public Builder apiToken(String apiToken) {
+      this.apiToken = apiToken;
+      return this;
+    }
+
+    /** Alert webhooks; {@link AlertConfig#NONE} (the default) sends none. */
+    public Builder alerts(AlertConfig alerts) {
+      this.alerts = Objects.requireNonNull(alerts, "alerts");
       return this;
     }
 

@@ -1,10 +1,23 @@
 package io.jobpulse.collector;
 
+import io.jobpulse.collector.alert.Alerting;
 import io.jobpulse.collector.api.ApiChannelInitializer;
+import io.jobpulse.collector.api.ApiServices;
+import io.jobpulse.collector.api.LeaseStates;
+import io.jobpulse.collector.health.HealthAggregator;
+import io.jobpulse.collector.health.HealthReport;
+import io.jobpulse.collector.metrics.CollectorMetrics;
+import io.jobpulse.collector.metrics.IngestCounting;
+import io.jobpulse.collector.detect.Detector;
 import io.jobpulse.collector.detect.HeartbeatDetector;
+import io.jobpulse.collector.detect.RunDetector;
+import io.jobpulse.collector.forward.SpanForwarder;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.jobpulse.collector.otlp.AcceptedSpans;
+import io.jobpulse.collector.otlp.LeaseRegistry;
 import io.jobpulse.collector.otlp.OtlpChannelInitializer;
 import io.jobpulse.collector.otlp.OtlpGrpcService;
 import io.jobpulse.collector.state.JobStateMachine;
@@ -24,6 +37,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +63,9 @@ public final class JobPulseCollector implements AutoCloseable {
   private final CollectorConfig config;
   private JobStore store;
   private IngestLoop ingest;
+  private SpanForwarder forwarder;
+  private CollectorMetrics metrics;
+  private Alerting alerting;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ExecutorService apiExecutor;
@@ -79,19 +96,44 @@ public final class JobPulseCollector implements AutoCloseable {
       long startedAt = config.clock().millis();
       store = JobStore.open(config.dataDir());
       JobStateMachine stateMachine = new JobStateMachine(store, config.clock());
-      HeartbeatDetector detector = new HeartbeatDetector(config.heartbeatMisses(), startedAt);
-      ingest = new IngestLoop(stateMachine, detector,
+      forwarder = config.forward().map(SpanForwarder::start).orElse(null);
+      if (forwarder != null) {
+        stateMachine.addListener(forwarder);
+      }
+      AcceptedSpans accepted = forwarder != null ? forwarder : AcceptedSpans.NONE;
+      metrics = new CollectorMetrics(store);
+      accepted = IngestCounting.spans(metrics.ingest(), accepted);
+      if (forwarder != null) {
+        metrics.forwarding(forwarder::exportedSpans, forwarder::droppedSpans, forwarder::failedSpans);
+      }
+      stateMachine.addListener(new HealthAggregator(store, config.clock()));
+      stateMachine.addListener(metrics);
+      if (config.alerts().enabled()) {
+        alerting = Alerting.start(store, config.alerts(), config.clock(), metrics.alertOutcomes());
+        stateMachine.addListener(alerting.listener());
+        metrics.alertOutbox(alerting::outboxDepth);
+      }
+      HeartbeatDetector heartbeats = new HeartbeatDetector(config.heartbeatMisses(), startedAt);
+      RunDetector runs = new RunDetector(stateMachine, config.detection(), config.heartbeatMisses(), startedAt);
+      // Dead workers first: a run whose worker died is CRASHED, whatever else it was overdue for.
+      ingest = new IngestLoop(stateMachine, Detector.all(heartbeats, runs),
           config.clock(), config.ingestQueueCapacity(), config.detectorTick());
       ingest.start();
       bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
       apiExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
           new DefaultThreadFactory("jobpulse-api", true));
-      otlpChannel = bind(config.otlpPort(), new OtlpChannelInitializer(ingest, config.clock(),
-          config.maxRequestBytes(), config.maxDecompressedBytes(), config.leaseIdleTimeout()));
-      httpChannel = bind(config.httpPort(), new ApiChannelInitializer(store, ingest, config.clock(), apiExecutor));
+      OtlpChannelInitializer otlp = new OtlpChannelInitializer(ingest, accepted, config.clock(),
+          config.maxRequestBytes(), config.maxDecompressedBytes(), config.leaseIdleTimeout());
+      otlpChannel = bind(config.otlpPort(), IngestCounting.wrap(otlp, metrics.ingest()));
+      LeaseRegistry leases = otlp.leases();
+      LeaseStates leaseStates = id -> leases.isOpen(id) ? LeaseStates.State.CONNECTED
+          : leases.everOpened(id) ? LeaseStates.State.CLOSED : LeaseStates.State.NONE;
+      httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, ingest, config.clock(),
+          new HealthReport(store), metrics, leaseStates, config.apiToken()), apiExecutor));
       grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.otlpGrpcPort()))
-          .addService(new OtlpGrpcService(ingest, config.clock()))
+          .addService(ServerInterceptors.intercept(new OtlpGrpcService(ingest, accepted, config.clock()),
+              IngestCounting.grpc(metrics.ingest())))
           .maxInboundMessageSize(config.maxRequestBytes())
           .build();
       try {
@@ -100,7 +142,9 @@ public final class JobPulseCollector implements AutoCloseable {
         throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.otlpGrpcPort()
             + " (OTLP/gRPC): " + e.getMessage(), e);
       }
-      detector.listeningSince(config.clock().millis());
+      long listeningSince = config.clock().millis();
+      heartbeats.listeningSince(listeningSince);
+      runs.listeningSince(listeningSince);
       return this;
     } catch (RuntimeException e) {
       stop();
@@ -130,6 +174,11 @@ public final class JobPulseCollector implements AutoCloseable {
     return config;
   }
 
+  /** The forwarder when {@link CollectorConfig#forward()} is set: its counts are for /metrics. */
+  public Optional<SpanForwarder> forwarder() {
+    return Optional.ofNullable(forwarder);
+  }
+
   /** Stops everything; idempotent. */
   public synchronized void stop() {
     if (stopped) {
@@ -144,6 +193,12 @@ public final class JobPulseCollector implements AutoCloseable {
     }
     if (ingest != null) {
       ingest.close();
+    }
+    if (forwarder != null) {
+      forwarder.close(); // after the ingest drain: the last changes are forwarded too
+    }
+    if (alerting != null) {
+      alerting.close(); // what it could not deliver stays in the outbox for the next start
     }
     if (grpcServer != null) {
       try {

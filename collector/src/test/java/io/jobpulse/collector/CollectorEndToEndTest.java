@@ -194,8 +194,9 @@ class CollectorEndToEndTest {
       }
       http.export(collector.otlpPort(), agent.request(spans.toArray(Span[]::new)));
       JsonNode children = http.getJson(collector.api("/api/jobs/" + parent.id())).path("children");
-      assertEquals(2, children.path("COMPLETED").asInt());
-      assertEquals(1, children.path("FAILED").asInt());
+      assertEquals(2, children.path("completed").asInt());
+      assertEquals(1, children.path("failed").asInt());
+      assertEquals(3, children.path("total").asInt());
     }
   }
 

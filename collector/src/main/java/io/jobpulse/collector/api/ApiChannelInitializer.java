@@ -1,14 +1,11 @@
 package io.jobpulse.collector.api;
 
 import io.jobpulse.collector.dashboard.DashboardAssets;
-import io.jobpulse.collector.ingest.IngestLoop;
-import io.jobpulse.collector.store.JobStore;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.Executor;
-import java.time.Clock;
 
 /** The API port's pipeline; requests are handled on {@code handlerExecutor}, off the event loops. */
 public final class ApiChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -18,8 +15,8 @@ public final class ApiChannelInitializer extends ChannelInitializer<SocketChanne
 
   private final ApiHandler handler;
 
-  public ApiChannelInitializer(JobStore store, IngestLoop ingest, Clock clock, Executor handlerExecutor) {
-    this.handler = new ApiHandler(store, ingest, clock, DashboardAssets.load(), handlerExecutor);
+  public ApiChannelInitializer(ApiServices services, Executor handlerExecutor) {
+    this.handler = new ApiHandler(services, DashboardAssets.load(), handlerExecutor);
   }
 
   @Override

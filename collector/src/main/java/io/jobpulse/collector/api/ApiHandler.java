@@ -8,10 +8,13 @@ import io.jobpulse.collector.dashboard.DashboardAsset;
 import io.jobpulse.collector.dashboard.DashboardAssets;
 import io.jobpulse.collector.http.HttpResponses;
 import io.jobpulse.collector.ingest.IngestLoop;
+import io.jobpulse.collector.metrics.CollectorMetrics;
 import io.jobpulse.collector.state.FlagType;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.RunIndexes;
 import io.jobpulse.collector.state.Worker;
+import io.jobpulse.collector.state.WorkerState;
 import io.jobpulse.collector.store.JobQuery;
 import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.contract.Durations;
@@ -40,15 +43,22 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
 
 /**
- * The REST API and the dashboard's static files. Requests are handled on {@code executor}, not on
- * the event loop: RocksDB reads may touch the disk. Reads go straight to the store; the one mutation ({@code reset-stuck}) goes through the
- * ingest thread like every other change. Errors are JSON {@code {"error":"..."}}, never a stack
- * trace.
+ * The REST API, {@code /metrics} and the dashboard's static files. Requests are handled on {@code
+ * executor}, not on the event loop: RocksDB reads may touch the disk. Reads go straight to the
+ * store; mutations go through the ingest thread like every other change. Errors are JSON {@code
+ * {"error":"..."}}, never a stack trace.
  *
  * <p>{@code POST /api/jobs/reset-stuck?olderThan=30m}: every run the collector still believes
  * live (RUNNING, flagged STUCK/STALLED or not, or PENDING) that started more than {@code olderThan}
  * ago becomes ABANDONED, flag reason "reset by operator"; runs already over, CRASHED ones included,
  * are left alone. Answers {@code {"reset":n,"jobs":[ids]}}.
+ *
+ * <p>{@code DELETE /api/jobs?status=X[&olderThan=7d]}: removes the runs whose status is the
+ * terminal status X (that ended more than {@code olderThan} ago), with their index entries; a live
+ * status is refused (400). Answers {@code {"deleted":n}}.
+ *
+ * <p>With an API token set, every call but GET/HEAD needs {@code Authorization: Bearer <token>}
+ * (401 otherwise).
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -60,6 +70,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String JOBS = "/api/jobs";
   private static final String JOBS_PREFIX = "/api/jobs/";
   private static final String RESET_STUCK = "/api/jobs/reset-stuck";
+  private static final String HEALTH = "/api/health";
+  private static final String METRICS = "/metrics";
+  private static final List<String> TERMINAL_STATUSES =
+      Stream.of(JobStatus.values()).filter(JobStatus::isTerminal).map(Enum::name).toList();
   private static final List<String> STATUS_VALUES = Stream.concat(
       Stream.of(JobStatus.values()).map(Enum::name), Stream.of(FlagType.values()).map(Enum::name))
       .distinct().toList();
@@ -70,13 +84,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ObjectMapper json = new ObjectMapper();
   private final DashboardAssets dashboard;
   private final Executor executor;
+  private final ApiServices services;
+  private final Authorization authorization;
+  private final TerminalJobRemoval removal;
 
-  ApiHandler(JobStore store, IngestLoop ingest, Clock clock, DashboardAssets dashboard, Executor executor) {
+  ApiHandler(ApiServices services, DashboardAssets dashboard, Executor executor) {
+    this.services = services;
     this.executor = executor;
-    this.store = store;
-    this.ingest = ingest;
-    this.clock = clock;
+    this.store = services.store();
+    this.ingest = services.ingest();
+    this.clock = services.clock();
     this.dashboard = dashboard;
+    this.authorization = new Authorization(services.apiToken());
+    this.removal = new TerminalJobRemoval(store, services.metrics().jobCounts());
   }
 
   @Override
@@ -102,15 +122,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     String path = uri.path();
     HttpMethod method = request.method();
     try {
+      if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)
+          && !authorization.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        throw new ApiException(HttpResponseStatus.UNAUTHORIZED,
+            "this call changes state: send Authorization: Bearer <the collector's API token>");
+      }
       if (path.equals("/healthz")) {
         requireMethod(method, HttpMethod.GET);
         send(ctx, keepAlive, HttpResponseStatus.OK, json.createObjectNode().put("status", "ok"));
       } else if (dashboard.find(path).isPresent()) {
         requireMethod(method, HttpMethod.GET);
         sendAsset(ctx, keepAlive, dashboard.find(path).get(), request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+      } else if (path.equals(JOBS) && method.equals(HttpMethod.DELETE)) {
+        deleteJobs(ctx, keepAlive, uri.parameters());
       } else if (path.equals(JOBS)) {
         requireMethod(method, HttpMethod.GET);
         send(ctx, keepAlive, HttpResponseStatus.OK, listJobs(uri.parameters()));
+      } else if (path.equals(HEALTH)) {
+        requireMethod(method, HttpMethod.GET);
+        ObjectNode body = json.createObjectNode();
+        body.set("jobs", json.valueToTree(services.health().lastDay(clock.millis(), single(uri.parameters(), "service"))));
+        send(ctx, keepAlive, HttpResponseStatus.OK, body);
+      } else if (path.equals(METRICS)) {
+        requireMethod(method, HttpMethod.GET);
+        HttpResponses.send(ctx, keepAlive, HttpResponses.of(HttpResponseStatus.OK, CollectorMetrics.CONTENT_TYPE,
+            services.metrics().scrape()));
       } else if (path.equals(RESET_STUCK)) {
         requireMethod(method, HttpMethod.POST);
         resetStuck(ctx, keepAlive, uri.parameters());
@@ -118,15 +154,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         requireMethod(method, HttpMethod.GET);
         String id = QueryStringDecoder.decodeComponent(path.substring(JOBS_PREFIX.length()));
         Job job = store.job(id).orElseThrow(() -> new ApiException(HttpResponseStatus.NOT_FOUND, "no job " + id));
-        send(ctx, keepAlive, HttpResponseStatus.OK, JsonViews.jobDetail(job, store.childrenByStatus(id), clock.millis()));
+        send(ctx, keepAlive, HttpResponseStatus.OK, JsonViews.jobDetail(job, RunIndexes.childStats(store, id), clock.millis()));
       } else if (path.equals("/api/workers")) {
         requireMethod(method, HttpMethod.GET);
-        ObjectNode body = json.createObjectNode();
-        ArrayNode workers = body.putArray("workers");
-        for (Worker worker : store.workers()) {
-          workers.add(JsonViews.worker(worker));
-        }
-        send(ctx, keepAlive, HttpResponseStatus.OK, body);
+        send(ctx, keepAlive, HttpResponseStatus.OK, listWorkers());
       } else {
         throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such path " + path);
       }
@@ -153,14 +184,86 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "unknown status '" + single(parameters, "status") + "'; allowed: " + String.join(", ", STATUS_VALUES));
       }
     }
-    JobQuery query = new JobQuery(status, single(parameters, "name"), single(parameters, "service"), limit(parameters));
+    int offset = offset(parameters);
+    String before = single(parameters, "before");
+    JobQuery query;
+    try {
+      query = new JobQuery(status, single(parameters, "name"), single(parameters, "service"), limit(parameters),
+          before, offset);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, "before: " + e.getMessage());
+    }
     long now = clock.millis();
     ObjectNode body = json.createObjectNode();
     ArrayNode jobs = body.putArray("jobs");
-    for (Job job : store.jobs(query)) {
+    List<Job> page = store.jobs(query);
+    for (Job job : page) {
       jobs.add(JsonViews.job(job, now));
     }
+    // A full page may have a next one: its cursor resumes right after this page's last run.
+    body.put("next", page.size() == query.limit() ? JobQuery.cursorOf(page.get(page.size() - 1)) : null);
     return body;
+  }
+
+  private ObjectNode listWorkers() {
+    long now = clock.millis();
+    ObjectNode body = json.createObjectNode();
+    ArrayNode workers = body.putArray("workers");
+    for (Worker worker : store.workers()) {
+      ObjectNode node = JsonViews.worker(worker);
+      long until = worker.state() == WorkerState.ALIVE ? now : worker.lastSeenAt();
+      node.put("uptimeSeconds", Math.max(0, until - worker.firstSeenAt()) / 1000);
+      node.put("lease", services.leases().of(worker.id()).name().toLowerCase(Locale.ROOT));
+      ArrayNode current = node.putArray("currentJobs");
+      for (String id : worker.jobs()) {
+        store.job(id).ifPresent(job -> current.addObject()
+            .put("id", job.id())
+            .put("name", job.name())
+            .put("status", job.status().name())
+            .put("startedAt", Times.format(job.startedAt()))
+            .put("progressDone", job.progressDone())
+            .put("progressTotal", job.progressTotal()));
+      }
+      workers.add(node);
+    }
+    return body;
+  }
+
+  private void deleteJobs(ChannelHandlerContext ctx, boolean keepAlive, Map<String, List<String>> parameters) {
+    String statusText = single(parameters, "status");
+    String status = statusText == null ? null : statusText.toUpperCase(Locale.ROOT);
+    if (status == null || !TERMINAL_STATUSES.contains(status)) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, (status == null ? "status is required"
+          : status.equals("RUNNING") || status.equals("PENDING")
+              ? "running and pending jobs are never deleted (use reset-stuck for stuck ones)"
+              : "jobs cannot be deleted by '" + statusText + "'")
+          + "; allowed: " + String.join(", ", TERMINAL_STATUSES));
+    }
+    String olderThanText = single(parameters, "olderThan");
+    long endedBefore = olderThanText == null ? Long.MAX_VALUE : clock.millis() - duration("olderThan", olderThanText).toMillis();
+    removeFrom(ctx, keepAlive, JobStatus.valueOf(status), endedBefore, null, 0);
+  }
+
+  /** Removes one page on the ingest thread, then queues the next: ingest is never held up for long. */
+  private void removeFrom(ChannelHandlerContext ctx, boolean keepAlive, JobStatus status, long endedBefore,
+      String cursor, int removedSoFar) {
+    CompletableFuture<TerminalJobRemoval.Page> page =
+        ingest.trySubmit(stateMachine -> removal.removePage(status, endedBefore, cursor));
+    if (page == null) {
+      sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "the collector is busy; retry later (" + removedSoFar + " job(s) deleted so far)"));
+      return;
+    }
+    page.whenComplete((done, failure) -> {
+      if (failure != null) {
+        sendError(ctx, keepAlive, new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "delete failed after " + removedSoFar + " job(s): " + failure.getMessage()));
+      } else if (done.next() != null) {
+        removeFrom(ctx, keepAlive, status, endedBefore, done.next(), removedSoFar + done.removed());
+      } else {
+        send(ctx, keepAlive, HttpResponseStatus.OK, json.createObjectNode().put("deleted", removedSoFar + done.removed()));
+      }
+    });
   }
 
   private void resetStuck(ChannelHandlerContext ctx, boolean keepAlive, Map<String, List<String>> parameters) {
@@ -168,12 +271,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (olderThanText == null) {
       throw new ApiException(HttpResponseStatus.BAD_REQUEST, "olderThan is required, e.g. olderThan=30m");
     }
-    Duration olderThan;
-    try {
-      olderThan = Durations.parse(olderThanText);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(HttpResponseStatus.BAD_REQUEST, "olderThan: " + e.getMessage());
-    }
+    Duration olderThan = duration("olderThan", olderThanText);
     CompletableFuture<List<String>> reset = ingest.trySubmit(stateMachine -> stateMachine.resetStuck(olderThan));
     if (reset == null) {
       throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "the collector is busy; retry later");
@@ -190,6 +288,30 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       ids.forEach(jobs::add);
       send(ctx, keepAlive, HttpResponseStatus.OK, body);
     });
+  }
+
+  private static Duration duration(String parameter, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, parameter + ": " + e.getMessage());
+    }
+  }
+
+  private static int offset(Map<String, List<String>> parameters) {
+    String text = single(parameters, "offset");
+    if (text == null) {
+      return 0;
+    }
+    try {
+      int offset = Integer.parseInt(text.trim());
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiException(HttpResponseStatus.BAD_REQUEST, "offset must be a non-negative integer: '" + text + "'");
   }
 
   private static int limit(Map<String, List<String>> parameters) {
@@ -246,6 +368,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     FullHttpResponse response = HttpResponses.of(e.status(), HttpHeaderValues.APPLICATION_JSON, bytes);
     if (e.allowed() != null) {
       response.headers().set(HttpHeaderNames.ALLOW, e.allowed().name());
+    }
+    if (e.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
     }
     HttpResponses.send(ctx, keepAlive, response);
   }

@@ -15,10 +15,13 @@ final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
+  private final String token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ApiClient(String url) {
+  /** @param token the collector's API token, sent on every call; {@code null} for none */
+  ApiClient(String url, String token) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
+    this.token = token == null || token.isBlank() ? null : token.trim();
   }
 
   JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
@@ -30,7 +33,11 @@ final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpRequest built = request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build();
+    request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpRequest built = request.build();
     HttpResponse<byte[]> response;
     try {
       response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());

@@ -26,6 +26,7 @@ public final class CollectorCli implements Runnable {
         K created = CommandLine.defaultFactory().create(type);
         if (created instanceof ClientCommands.Target target) {
           target.out = out;
+          target.environment = environment;
         }
         return created;
       }

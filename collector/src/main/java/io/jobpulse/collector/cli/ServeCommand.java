@@ -1,10 +1,17 @@
 package io.jobpulse.collector.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jobpulse.collector.CollectorConfig;
+import io.jobpulse.collector.alert.AlertConfig;
 import io.jobpulse.collector.JobPulseCollector;
+import io.jobpulse.collector.detect.DetectionSettings;
+import io.jobpulse.collector.forward.ForwardConfig;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +29,19 @@ final class ServeCommand implements Callable<Integer> {
   static final String HTTP_PORT = "http-port";
   static final String HEARTBEAT_MISSES = "heartbeat-misses";
   static final String CONFIG = "config";
+  static final String API_TOKEN = "api-token";
+  /** YAML (or JOBPULSE_ALERTS): {webhooks: [{url: ..., format: json|slack, notifyCompleted: false}]}. */
+  static final String ALERTS = "alerts";
+  static final String MAX_RUNTIME = "max-runtime";
+  static final String STALL_TIMEOUT = "stall-timeout";
+  static final String QUEUE_TIMEOUT = "queue-timeout";
+  static final String LOST_AFTER = "lost-after";
+  /** YAML (or JOBPULSE_JOBS) only: per-job-name limits, [{match: "com.acme..*#run", maxRuntime: 30m}]. */
+  static final String JOBS = "jobs";
+  static final String FORWARD_ENDPOINT = "forward-endpoint";
+  static final String FORWARD_HEARTBEATS = "forward-heartbeats";
+  /** YAML (or JOBPULSE_FORWARD): {endpoint: http://otel-collector:4318, heartbeats: false, headers: {...}}. */
+  static final String FORWARD = "forward";
 
   @Option(names = "--" + DATA_DIR, description = "RocksDB directory (default ./jobpulse-data).")
   String dataDir;
@@ -37,6 +57,41 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--" + HEARTBEAT_MISSES, description = "Missed heartbeat intervals before a worker is dead (default 3).")
   String heartbeatMisses;
+
+  @Option(names = "--" + MAX_RUNTIME,
+      description = "Running longer than this is STUCK, e.g. 30m (default off); per job name in YAML 'jobs'.")
+  String maxRuntime;
+
+  @Option(names = "--" + STALL_TIMEOUT, description = "Alive without progress this long is STALLED (default 5m, 'off').")
+  String stallTimeout;
+
+  @Option(names = "--" + QUEUE_TIMEOUT,
+      description = "Enqueued and not started this long is PENDING_TOO_LONG (default 10m, 'off').")
+  String queueTimeout;
+
+  @Option(names = "--" + LOST_AFTER,
+      description = "Heartbeats of an alive worker that leave a run out before it is LOST (default 3).")
+  String lostAfter;
+
+  @Option(names = "--" + API_TOKEN, description = "Token mutating API calls must present as Authorization: Bearer "
+      + "(default none; better from JOBPULSE_API_TOKEN than a flag others can see in ps).")
+  String apiToken;
+
+  @Option(names = "--alert-webhook", paramLabel = "URL",
+      description = "POST a JSON alert here (repeatable); more in YAML 'alerts'. Flags replace the YAML's list.")
+  List<String> alertWebhooks;
+
+  @Option(names = "--" + FORWARD_ENDPOINT, description = "Forward received spans, and an end for every crashed or "
+      + "lost job, to this OTLP/HTTP endpoint (e.g. http://otel-collector:4318); more in YAML 'forward'.")
+  String forwardEndpoint;
+
+  @Option(names = "--" + FORWARD_HEARTBEATS, arity = "0..1", fallbackValue = "true",
+      description = "Forward heartbeat spans too (default false).")
+  String forwardHeartbeats;
+
+  @Option(names = "--forward-header", paramLabel = "NAME=VALUE",
+      description = "A header sent with forwarded spans (repeatable), added to YAML 'forward.headers'.")
+  Map<String, String> forwardHeaders;
 
   @Option(names = "--" + CONFIG, description = "YAML file of settings (keys as the flags: http-port: 8090).")
   Path config;
@@ -72,6 +127,13 @@ final class ServeCommand implements Callable<Integer> {
     putIfGiven(flags, OTLP_GRPC_PORT, otlpGrpcPort);
     putIfGiven(flags, HTTP_PORT, httpPort);
     putIfGiven(flags, HEARTBEAT_MISSES, heartbeatMisses);
+    putIfGiven(flags, MAX_RUNTIME, maxRuntime);
+    putIfGiven(flags, STALL_TIMEOUT, stallTimeout);
+    putIfGiven(flags, QUEUE_TIMEOUT, queueTimeout);
+    putIfGiven(flags, LOST_AFTER, lostAfter);
+    putIfGiven(flags, API_TOKEN, apiToken);
+    putIfGiven(flags, FORWARD_ENDPOINT, forwardEndpoint);
+    putIfGiven(flags, FORWARD_HEARTBEATS, forwardHeartbeats);
     String configFile = config != null ? config.toString() : environment.get(SettingSources.environmentName(CONFIG));
     SettingSources sources = SettingSources.of(flags, environment,
         configFile == null || configFile.isBlank() ? null : Path.of(configFile));
@@ -82,7 +144,109 @@ final class ServeCommand implements Callable<Integer> {
         .otlpGrpcPort(sources.integer(OTLP_GRPC_PORT, CollectorConfig.DEFAULT_OTLP_GRPC_PORT))
         .httpPort(sources.integer(HTTP_PORT, CollectorConfig.DEFAULT_HTTP_PORT))
         .heartbeatMisses(sources.integer(HEARTBEAT_MISSES, CollectorConfig.DEFAULT_HEARTBEAT_MISSES))
+        .detection(detection(sources))
+        .apiToken(sources.text(API_TOKEN))
+        .alerts(alerts(sources))
+        .forward(forward(sources))
         .build();
+  }
+
+  /** Forwarding, or {@code null} when no endpoint is given: flags and JOBPULSE_FORWARD_* win over 'forward'. */
+  private ForwardConfig forward(SettingSources sources) {
+    JsonNode forward = sources.tree(FORWARD);
+    if (forward != null && !forward.isObject()) {
+      throw new IllegalArgumentException(sources.describe(FORWARD)
+          + " must be a mapping {endpoint: http://otel-collector:4318, heartbeats: false, headers: {name: value}}");
+    }
+    String endpoint = firstNonNull(sources.text(FORWARD_ENDPOINT), text(forward, "endpoint"));
+    if (endpoint == null || endpoint.isBlank()) {
+      return null;
+    }
+    ForwardConfig.Builder builder;
+    try {
+      builder = ForwardConfig.builder(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(sources.describe(FORWARD_ENDPOINT) + ": " + e.getMessage());
+    }
+    String heartbeats = firstNonNull(sources.text(FORWARD_HEARTBEATS), text(forward, "heartbeats"));
+    if (heartbeats != null) {
+      if (!heartbeats.equalsIgnoreCase("true") && !heartbeats.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException(sources.describe(FORWARD_HEARTBEATS) + " must be true or false, got '"
+            + heartbeats + "'");
+      }
+      builder.heartbeats(Boolean.parseBoolean(heartbeats));
+    }
+    JsonNode headers = forward == null ? null : forward.get("headers");
+    if (headers != null && !headers.isNull()) {
+      if (!headers.isObject()) {
+        throw new IllegalArgumentException(sources.describe(FORWARD) + ": headers must be a mapping {name: value}");
+      }
+      headers.fields().forEachRemaining(header -> builder.header(header.getKey(), header.getValue().asText()));
+    }
+    if (forwardHeaders != null) {
+      builder.headers(forwardHeaders);
+    }
+    return builder.build();
+  }
+
+  private static String text(JsonNode mapping, String field) {
+    JsonNode node = mapping == null ? null : mapping.get(field);
+    return node == null || node.isNull() ? null : node.asText();
+  }
+
+  private static String firstNonNull(String preferred, String fallback) {
+    return preferred != null ? preferred : fallback;
+  }
+
+  private AlertConfig alerts(SettingSources sources) {
+    List<AlertConfig.Webhook> webhooks = new ArrayList<>();
+    if (alertWebhooks != null && !alertWebhooks.isEmpty()) {
+      alertWebhooks.forEach(url -> webhooks.add(webhook(url, "json", false)));
+      return AlertConfig.of(webhooks);
+    }
+    JsonNode alerts = sources.tree(ALERTS);
+    if (alerts == null) {
+      return AlertConfig.NONE;
+    }
+    JsonNode list = alerts.path("webhooks");
+    if (!alerts.isObject() || !(list.isArray() || list.isMissingNode())) {
+      throw new IllegalArgumentException(sources.describe(ALERTS)
+          + " must be a mapping {webhooks: [{url: ..., format: json|slack, notifyCompleted: false}]}");
+    }
+    for (JsonNode entry : list) {
+      if (!entry.path("url").isTextual()) {
+        throw new IllegalArgumentException(sources.describe(ALERTS) + ": every webhook needs a url: " + entry);
+      }
+      webhooks.add(webhook(entry.path("url").asText(), entry.path("format").asText("json"),
+          entry.path("notifyCompleted").asBoolean(false)));
+    }
+    return AlertConfig.of(webhooks);
+  }
+
+  private static AlertConfig.Webhook webhook(String url, String format, boolean notifyCompleted) {
+    try {
+      return new AlertConfig.Webhook(URI.create(url.trim()), AlertConfig.Format.parse(format), notifyCompleted);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("alert webhook: " + e.getMessage());
+    }
+  }
+
+  private static DetectionSettings detection(SettingSources sources) {
+    DetectionSettings.Builder detection = DetectionSettings.builder()
+        .lostAfter(sources.integer(LOST_AFTER, DetectionSettings.DEFAULT_LOST_AFTER));
+    String text = sources.text(MAX_RUNTIME);
+    if (text != null) {
+      detection.maxRuntime(DetectionSettings.parseLimit(sources.describe(MAX_RUNTIME), text));
+    }
+    text = sources.text(STALL_TIMEOUT);
+    if (text != null) {
+      detection.stallTimeout(DetectionSettings.parseLimit(sources.describe(STALL_TIMEOUT), text));
+    }
+    text = sources.text(QUEUE_TIMEOUT);
+    if (text != null) {
+      detection.queueTimeout(DetectionSettings.parseLimit(sources.describe(QUEUE_TIMEOUT), text));
+    }
+    return detection.rules(DetectionSettings.parseRules(sources.tree(JOBS), JOBS)).build();
   }
 
   static String startedLine(JobPulseCollector collector) {

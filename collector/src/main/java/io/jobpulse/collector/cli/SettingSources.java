@@ -67,6 +67,32 @@ final class SettingSources {
   }
 
   /**
+   * A structured setting (a list or mapping): the {@code JOBPULSE_*} environment variable's text
+   * read as YAML (flow style fits one line: {@code [{match: "com.acme..*#run", maxRuntime: 30m}]}),
+   * else the YAML file's node; {@code null} when neither gives it.
+   *
+   * @throws IllegalArgumentException when the environment variable is not YAML
+   */
+  JsonNode tree(String setting) {
+    String value = environment.get(environmentName(setting));
+    if (value != null && !value.isBlank()) {
+      try {
+        return new ObjectMapper(new YAMLFactory()).readTree(value);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(environmentName(setting) + " is not valid YAML: " + e.getMessage());
+      }
+    }
+    JsonNode node = yaml == null ? null : yaml.get(setting);
+    return node == null || node.isNull() ? null : node;
+  }
+
+  /** Where {@code setting} may come from, for error messages. */
+  String describe(String setting) {
+    return setting + " (flag --" + setting + ", environment " + environmentName(setting)
+        + (yamlName == null ? "" : ", or " + yamlName) + ")";
+  }
+
+  /**
    * The setting as an integer, or {@code defaultValue}.
    *
    * @throws IllegalArgumentException naming the setting and its source's text when it is not one

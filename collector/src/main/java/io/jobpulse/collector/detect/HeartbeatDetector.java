@@ -16,7 +16,7 @@ import io.jobpulse.collector.state.Worker;
  * <p>Runs on the ingest thread (see {@code IngestLoop}), serialized with ingest. A tick looks at
  * the live workers only, never at stored history.
  */
-public final class HeartbeatDetector {
+public final class HeartbeatDetector implements Detector {
 
   private final int heartbeatMisses;
   /** Written once the ports are bound (start-up thread), read by ticks (ingest thread). */
@@ -35,7 +35,7 @@ public final class HeartbeatDetector {
     collectorStartedAt = now;
   }
 
-  /** Flags what is overdue at {@code now}; returns how many runs were flagged. */
+  @Override
   public int tick(JobStateMachine stateMachine, long now) {
     int flagged = 0;
     for (Worker worker : stateMachine.aliveWorkers()) {

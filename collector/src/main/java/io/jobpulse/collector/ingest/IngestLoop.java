@@ -1,6 +1,6 @@
 package io.jobpulse.collector.ingest;
 
-import io.jobpulse.collector.detect.HeartbeatDetector;
+import io.jobpulse.collector.detect.Detector;
 import io.jobpulse.collector.state.JobStateMachine;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,14 +23,14 @@ public final class IngestLoop implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(IngestLoop.class.getName());
 
   private final JobStateMachine stateMachine;
-  private final HeartbeatDetector detector;
+  private final Detector detector;
   private final Clock clock;
   private final long tickNanos;
   private final BlockingQueue<Task<?>> queue;
   private final Thread thread;
   private volatile boolean stopping;
 
-  public IngestLoop(JobStateMachine stateMachine, HeartbeatDetector detector, Clock clock, int capacity,
+  public IngestLoop(JobStateMachine stateMachine, Detector detector, Clock clock, int capacity,
       Duration tick) {
     this.stateMachine = stateMachine;
     this.detector = detector;

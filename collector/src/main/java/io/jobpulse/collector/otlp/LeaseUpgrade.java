@@ -36,6 +36,10 @@ final class LeaseUpgrade {
     this.idleTimeoutMs = idleTimeout.toMillis();
   }
 
+  LeaseRegistry registry() {
+    return registry;
+  }
+
   /**
    * Answers 101 and rebuilds the pipeline. The lease is registered before the 101 leaves: a client
    * that reconnects closes its old lease as soon as it reads the 101, and that close must find the

@@ -21,16 +21,24 @@ public final class OtlpChannelInitializer extends ChannelInitializer<SocketChann
 
   private final int maxBodyBytes;
   private final OtlpHttpHandler handler;
+  private final LeaseRegistry leases;
 
   /**
+   * @param accepted told of each request once it is written, before it is acknowledged
    * @param leaseIdleTimeout how long a lease may stay silent (no {@code PING}) before it is closed
    *     and its worker declared dead
    */
-  public OtlpChannelInitializer(IngestLoop ingest, Clock clock, int maxBodyBytes, int maxDecompressedBytes,
-      Duration leaseIdleTimeout) {
+  public OtlpChannelInitializer(IngestLoop ingest, AcceptedSpans accepted, Clock clock, int maxBodyBytes,
+      int maxDecompressedBytes, Duration leaseIdleTimeout) {
     this.maxBodyBytes = maxBodyBytes;
-    this.handler = new OtlpHttpHandler(ingest, new OtlpBodyDecoder(maxDecompressedBytes), clock,
-        new LeaseUpgrade(ingest, clock, leaseIdleTimeout));
+    LeaseUpgrade upgrade = new LeaseUpgrade(ingest, clock, leaseIdleTimeout);
+    this.leases = upgrade.registry();
+    this.handler = new OtlpHttpHandler(ingest, accepted, new OtlpBodyDecoder(maxDecompressedBytes), clock, upgrade);
+  }
+
+  /** Who holds a liveness lease on this port (for the API's workers view). */
+  public LeaseRegistry leases() {
+    return leases;
   }
 
   @Override

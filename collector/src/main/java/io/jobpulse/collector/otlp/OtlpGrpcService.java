@@ -18,10 +18,13 @@ import java.util.concurrent.CompletableFuture;
 public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase {
 
   private final IngestLoop ingest;
+  private final AcceptedSpans accepted;
   private final Clock clock;
 
-  public OtlpGrpcService(IngestLoop ingest, Clock clock) {
+  /** @param accepted told of each request once it is written, before the reply */
+  public OtlpGrpcService(IngestLoop ingest, AcceptedSpans accepted, Clock clock) {
     this.ingest = ingest;
+    this.accepted = accepted;
     this.clock = clock;
   }
 
@@ -30,11 +33,13 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
     long receivedAt = clock.millis();
     DecodedSpans decoded = SpanDecoder.decode(request);
     if (decoded.events().isEmpty()) {
+      accepted.accepted(request);
       reply(responses, decoded);
       return;
     }
     CompletableFuture<Void> written = ingest.trySubmit(stateMachine -> {
       stateMachine.apply(decoded.events(), receivedAt);
+      accepted.accepted(request); // on the ingest thread, so it follows the state's own order
       return null;
     });
     if (written == null) {

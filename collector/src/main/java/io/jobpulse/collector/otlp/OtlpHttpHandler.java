@@ -40,12 +40,15 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   static final int RETRY_AFTER_SECONDS = 1;
 
   private final IngestLoop ingest;
+  private final AcceptedSpans accepted;
   private final OtlpBodyDecoder decoder;
   private final Clock clock;
   private final LeaseUpgrade leases;
 
-  OtlpHttpHandler(IngestLoop ingest, OtlpBodyDecoder decoder, Clock clock, LeaseUpgrade leases) {
+  OtlpHttpHandler(IngestLoop ingest, AcceptedSpans accepted, OtlpBodyDecoder decoder, Clock clock,
+      LeaseUpgrade leases) {
     this.ingest = ingest;
+    this.accepted = accepted;
     this.decoder = decoder;
     this.clock = clock;
     this.leases = leases;
@@ -80,21 +83,23 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
               + "': use application/x-protobuf or application/json");
       return;
     }
+    ExportTraceServiceRequest export;
     DecodedSpans decoded;
     try {
-      ExportTraceServiceRequest export =
-          decoder.decode(request.content(), format, request.headers().get(HttpHeaderNames.CONTENT_ENCODING));
+      export = decoder.decode(request.content(), format, request.headers().get(HttpHeaderNames.CONTENT_ENCODING));
       decoded = SpanDecoder.decode(export);
     } catch (OtlpException e) {
       sendStatus(ctx, keepAlive, format, e.status(), e.getMessage());
       return;
     }
     if (decoded.events().isEmpty()) {
+      accepted.accepted(export);
       sendSuccess(ctx, keepAlive, format, decoded);
       return;
     }
     CompletableFuture<Void> written = ingest.trySubmit(stateMachine -> {
       stateMachine.apply(decoded.events(), receivedAt);
+      accepted.accepted(export); // on the ingest thread, so it follows the state's own order
       return null;
     });
     if (written == null) {

@@ -64,7 +64,7 @@ final class SpanDecoder {
   }
 
   private static boolean isJobPulseSpan(String name) {
-    return name.equals(SpanNames.JOB) || name.equals(SpanNames.JOB_START)
+    return name.equals(SpanNames.JOB) || name.equals(SpanNames.JOB_START) || name.equals(SpanNames.JOB_PENDING)
         || name.equals(SpanNames.WORKER_HEARTBEAT) || name.equals(SpanNames.WORKER_STOP);
   }
 
@@ -76,6 +76,13 @@ final class SpanDecoder {
         String jobSpanId = hex(span.getParentSpanId().toByteArray());
         RunAttributes run = run(attributes, jobSpanId);
         return new SpanEvent.JobStarted(worker, run, hex(span.getTraceId().toByteArray()),
+            jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()));
+      }
+      case SpanNames.JOB_PENDING: {
+        // Like the start span, a child of the run's span; its start is the enqueue time.
+        String jobSpanId = hex(span.getParentSpanId().toByteArray());
+        RunAttributes run = run(attributes, jobSpanId);
+        return new SpanEvent.JobPending(worker, run, hex(span.getTraceId().toByteArray()),
             jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()));
       }
       case SpanNames.JOB: {
@@ -106,7 +113,8 @@ final class SpanDecoder {
     return new RunAttributes(id, attributes.string(AttributeKeys.JOB_NAME),
         attributes.string(AttributeKeys.JOB_BUSINESS_ID), attributes.string(AttributeKeys.JOB_PARENT_ID),
         attempt == null ? 1 : attempt, attributes.string(AttributeKeys.THREAD_NAME), done == null ? 0 : done,
-        attributes.longValue(AttributeKeys.PROGRESS_TOTAL));
+        attributes.longValue(AttributeKeys.PROGRESS_TOTAL), attributes.string(AttributeKeys.JOB_PREVIOUS_ATTEMPT_ID),
+        attributes.longValue(AttributeKeys.JOB_QUEUE_WAIT_MS));
   }
 
   private static JobOutcome outcome(Attributes attributes, Status status) {
@@ -128,7 +136,7 @@ final class SpanDecoder {
         String type = attributes.string(AttributeKeys.EXCEPTION_TYPE);
         String message = attributes.string(AttributeKeys.EXCEPTION_MESSAGE);
         return new JobError(type, message != null ? message : emptyToNull(span.getStatus().getMessage()),
-            ErrorClassifier.categorize(type));
+            ErrorClassifier.categorize(type, message));
       }
     }
     return new JobError(null, emptyToNull(span.getStatus().getMessage()), ErrorClassifier.UNKNOWN);
@@ -148,7 +156,8 @@ final class SpanDecoder {
         Long done = e.longValue(AttributeKeys.PROGRESS_DONE);
         active.add(new ActiveRun(id, e.string(AttributeKeys.JOB_NAME), done == null ? 0 : done,
             e.longValue(AttributeKeys.PROGRESS_TOTAL), e.string(AttributeKeys.THREAD_NAME),
-            e.string(AttributeKeys.THREAD_STATE), Boolean.TRUE.equals(e.bool(AttributeKeys.STACK_MOVED))));
+            e.string(AttributeKeys.THREAD_STATE), Boolean.TRUE.equals(e.bool(AttributeKeys.STACK_MOVED)),
+            e.string(AttributeKeys.STACK_TOP)));
       } else if (event.getName().equals(SpanNames.EVENT_JOB_SUMMARY)) {
         String name = e.string(AttributeKeys.JOB_NAME);
         Long count = e.longValue(AttributeKeys.SUMMARY_COUNT);
@@ -162,7 +171,8 @@ final class SpanDecoder {
       }
     }
     return new SpanEvent.Heartbeat(worker, interval == null || interval <= 0 ? DEFAULT_INTERVAL_MS : interval,
-        attributes.strings(AttributeKeys.HEARTBEAT_ACTIVE_JOBS), active, summaries);
+        attributes.strings(AttributeKeys.HEARTBEAT_ACTIVE_JOBS), active, summaries,
+        attributes.strings(AttributeKeys.HEARTBEAT_PENDING_JOBS), attributes.longValue(AttributeKeys.HEARTBEAT_DROPPED_RUNS));
   }
 
   private static long millis(long unixNanos) {

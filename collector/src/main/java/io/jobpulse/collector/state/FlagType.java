@@ -22,4 +22,9 @@ public enum FlagType {
   public boolean endsRun() {
     return endsRun;
   }
+
+  /** Whether the flag sits beside a live run's status (it clears when its condition ends). */
+  public boolean isLive() {
+    return !endsRun;
+  }
 }

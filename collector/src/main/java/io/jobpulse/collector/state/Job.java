@@ -13,6 +13,20 @@ import java.util.Objects;
  *
  * @param firstSeenAt when the collector first heard of the run; orders runs whose start is unknown
  * @param history the run's state changes, oldest first
+ * @param previousAttemptId the run this one retries (an earlier run of the same job name and
+ *     business id that failed, crashed, was lost or abandoned, or was flagged)
+ * @param enqueuedAt when a queued run was enqueued (sender's clock), {@code null} if never queued
+ * @param queueWaitMs how long the run waited in its queue before it started, when known
+ * @param stackTop the innermost frame of the run's thread at the last heartbeat
+ * @param lastProgressAt when progress was last seen (item count changed or stack moved; collector
+ *     clock): what {@code STALLED} counts from
+ * @param missedHeartbeats how many heartbeats in a row of the run's alive worker did not list it:
+ *     what {@code LOST} counts
+ * @param progressSamples recent item counts, oldest first, for {@code ratePerSecond}
+ * @param ratePerSecond items per second over the recent samples, {@code null} until two samples
+ * @param waitingOn the crashed or lost child a live parent waits on
+ * @param duplicateOf the other live run of the same job name and business id, when flagged {@code
+ *     DUPLICATE}
  */
 public record Job(
     String id,
@@ -37,12 +51,29 @@ public record Job(
     String threadName,
     String threadState,
     JobError error,
-    List<HistoryEntry> history) {
+    List<HistoryEntry> history,
+    String previousAttemptId,
+    Long enqueuedAt,
+    Long queueWaitMs,
+    String stackTop,
+    Long lastProgressAt,
+    int missedHeartbeats,
+    List<ProgressSample> progressSamples,
+    Double ratePerSecond,
+    WaitingOn waitingOn,
+    String duplicateOf) {
 
   public Job {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
     history = history == null ? List.of() : List.copyOf(history);
+    progressSamples = progressSamples == null ? List.of() : List.copyOf(progressSamples);
+  }
+
+  /** When the run started, else when the collector first heard of it: what its runtime counts from. */
+  @JsonIgnore
+  public long startTime() {
+    return startedAt != null ? startedAt : firstSeenAt;
   }
 
   /** The time runs are ordered by, newest first: the start when known, else the first sighting. */
@@ -84,6 +115,16 @@ public record Job(
     private String threadState;
     private JobError error;
     private final List<HistoryEntry> history;
+    private String previousAttemptId;
+    private Long enqueuedAt;
+    private Long queueWaitMs;
+    private String stackTop;
+    private Long lastProgressAt;
+    private int missedHeartbeats;
+    private List<ProgressSample> progressSamples = List.of();
+    private Double ratePerSecond;
+    private WaitingOn waitingOn;
+    private String duplicateOf;
 
     private Builder(String id, long firstSeenAt) {
       this.id = id;
@@ -115,6 +156,16 @@ public record Job(
       threadState = job.threadState;
       error = job.error;
       history = new ArrayList<>(job.history);
+      previousAttemptId = job.previousAttemptId;
+      enqueuedAt = job.enqueuedAt;
+      queueWaitMs = job.queueWaitMs;
+      stackTop = job.stackTop;
+      lastProgressAt = job.lastProgressAt;
+      missedHeartbeats = job.missedHeartbeats;
+      progressSamples = job.progressSamples;
+      ratePerSecond = job.ratePerSecond;
+      waitingOn = job.waitingOn;
+      duplicateOf = job.duplicateOf;
     }
 
     public Builder name(String name) {
@@ -217,6 +268,56 @@ public record Job(
       return this;
     }
 
+    public Builder previousAttemptId(String previousAttemptId) {
+      this.previousAttemptId = previousAttemptId;
+      return this;
+    }
+
+    public Builder enqueuedAt(Long enqueuedAt) {
+      this.enqueuedAt = enqueuedAt;
+      return this;
+    }
+
+    public Builder queueWaitMs(Long queueWaitMs) {
+      this.queueWaitMs = queueWaitMs;
+      return this;
+    }
+
+    public Builder stackTop(String stackTop) {
+      this.stackTop = stackTop;
+      return this;
+    }
+
+    public Builder lastProgressAt(Long lastProgressAt) {
+      this.lastProgressAt = lastProgressAt;
+      return this;
+    }
+
+    public Builder missedHeartbeats(int missedHeartbeats) {
+      this.missedHeartbeats = missedHeartbeats;
+      return this;
+    }
+
+    public Builder progressSamples(List<ProgressSample> progressSamples) {
+      this.progressSamples = progressSamples;
+      return this;
+    }
+
+    public Builder ratePerSecond(Double ratePerSecond) {
+      this.ratePerSecond = ratePerSecond;
+      return this;
+    }
+
+    public Builder waitingOn(WaitingOn waitingOn) {
+      this.waitingOn = waitingOn;
+      return this;
+    }
+
+    public Builder duplicateOf(String duplicateOf) {
+      this.duplicateOf = duplicateOf;
+      return this;
+    }
+
     /** Appends a state change to the history. */
     public Builder addHistory(long at, String status, String detail) {
       history.add(new HistoryEntry(at, status, detail));
@@ -226,7 +327,8 @@ public record Job(
     public Job build() {
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
-          progressTotal, threadName, threadState, error, history);
+          progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs, stackTop,
+          lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf);
     }
   }
 }

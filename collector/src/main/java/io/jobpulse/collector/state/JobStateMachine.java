@@ -3,6 +3,7 @@ package io.jobpulse.collector.state;
 import io.jobpulse.collector.state.SpanEvent.ActiveRun;
 import io.jobpulse.collector.state.SpanEvent.Heartbeat;
 import io.jobpulse.collector.state.SpanEvent.JobEnded;
+import io.jobpulse.collector.state.SpanEvent.JobPending;
 import io.jobpulse.collector.state.SpanEvent.JobStarted;
 import io.jobpulse.collector.state.SpanEvent.RunAttributes;
 import io.jobpulse.collector.state.SpanEvent.RunSummary;
@@ -18,9 +19,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -30,28 +35,43 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * transaction: its changes are staged, written to the store in one batch, and only then applied
  * to the in-memory live state, so a failed write leaves memory and disk agreeing.
  *
- * <p>In memory it keeps only what the detector ticks over: the workers that are alive and the runs
- * that are not over. Everything else is read from the store when a span names it.
+ * <p>In memory it keeps only what the detector ticks over: the workers that are alive, the runs
+ * that are not over, and those runs indexed by job name and business id. Everything else is read
+ * from the store when a span names it.
+ *
+ * <p>It records the facts flags are judged on and raises the flags that follow from one span
+ * alone: {@code DUPLICATE} (a second live run of a job name and business id), the end of a flag's
+ * condition (progress clears {@code STALLED}, a start clears {@code PENDING_TOO_LONG}), and
+ * reconciliation. Flags that need per-job-name limits or time ({@code STUCK}, {@code STALLED},
+ * {@code LOST}, {@code PENDING_TOO_LONG}) are the detector's: it calls {@link #raiseFlag}.
  */
 public final class JobStateMachine {
 
   /** Counter of flags later contradicted by the worker (a late end, a heartbeat listing the run). */
   public static final String FALSE_POSITIVES = "falsePositives";
 
+  /** The window the progress rate is measured over. */
+  static final long RATE_WINDOW_MS = 60_000;
+  /** Samples closer than this are not kept: a rate window holds about a dozen of them. */
+  static final long SAMPLE_SPACING_MS = RATE_WINDOW_MS / 12;
+
   static final long DEFAULT_INTERVAL_MS = Durations.parse(ConfigKeys.DEFAULT_HEARTBEAT_INTERVAL).toMillis();
 
-  /** Start before progress before end before goodbye, whatever the order inside one request. */
+  /** Enqueue before start before progress before end before goodbye, whatever the order inside one request. */
   private static final Comparator<SpanEvent> CAUSAL_ORDER = Comparator.comparingInt(event -> {
-    if (event instanceof JobStarted) {
+    if (event instanceof JobPending) {
       return 0;
     }
-    if (event instanceof Heartbeat) {
+    if (event instanceof JobStarted) {
       return 1;
     }
-    if (event instanceof JobEnded) {
+    if (event instanceof Heartbeat) {
       return 2;
     }
-    return 3;
+    if (event instanceof JobEnded) {
+      return 3;
+    }
+    return 4;
   });
 
   private static final System.Logger LOG = System.getLogger(JobStateMachine.class.getName());
@@ -59,6 +79,8 @@ public final class JobStateMachine {
   private final JobStore store;
   private final Clock clock;
   private final Map<String, Job> liveJobs = new HashMap<>();
+  /** Live run ids by {@link RunIndexes#businessKey}: how a duplicate is found without a scan. */
+  private final Map<String, Set<String>> liveByBusinessKey = new HashMap<>();
   private final Map<String, Worker> aliveWorkers = new HashMap<>();
   private final Map<String, RunTotals> runTotals;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -71,6 +93,7 @@ public final class JobStateMachine {
     for (JobStatus status : List.of(JobStatus.PENDING, JobStatus.RUNNING)) {
       for (Job job : store.jobsWithStatus(status)) {
         liveJobs.put(job.id(), job);
+        indexLive(job);
       }
     }
     for (Worker worker : store.workers()) {
@@ -93,7 +116,9 @@ public final class JobStateMachine {
     ordered.sort(CAUSAL_ORDER);
     Transaction tx = new Transaction();
     for (SpanEvent event : ordered) {
-      if (event instanceof JobStarted started) {
+      if (event instanceof JobPending pending) {
+        onJobPending(tx, pending, receivedAt);
+      } else if (event instanceof JobStarted started) {
         onJobStarted(tx, started, receivedAt);
       } else if (event instanceof Heartbeat heartbeat) {
         onHeartbeat(tx, heartbeat, receivedAt);
@@ -107,8 +132,9 @@ public final class JobStateMachine {
   }
 
   /**
-   * Declares a worker dead: it becomes {@link WorkerState#DEAD} and each of its live runs {@link
-   * JobStatus#CRASHED}, flagged with {@code reason} and the latency from {@code evidenceAt}.
+   * Declares a worker dead: it becomes {@link WorkerState#DEAD} and each of its live runs, pending
+   * ones included, {@link JobStatus#CRASHED}, flagged with {@code reason} and the latency from
+   * {@code evidenceAt}.
    *
    * @return the ids of the runs flagged
    */
@@ -128,6 +154,31 @@ public final class JobStateMachine {
     tx.putWorker(tx.worker(workerId).withState(WorkerState.DEAD, null));
     tx.commit();
     return flagged;
+  }
+
+  /**
+   * Raises {@code flag} on the live run {@code jobId}. A flag that {@link FlagType#endsRun() ends
+   * the run} becomes its status; a live flag is set beside the status unless the run carries a live
+   * flag already (a run shows one live flag at a time, the first raised, until its condition ends).
+   *
+   * @return whether the run changed: {@code false} when it is over or already flagged
+   */
+  public boolean raiseFlag(String jobId, Flag flag) {
+    Job job = liveJobs.get(jobId);
+    if (job == null || (flag.type().isLive() && job.flag() != null && job.flag().type().isLive())) {
+      return false;
+    }
+    Job.Builder after = job.toBuilder().flag(flag);
+    if (flag.type().endsRun()) {
+      JobStatus status = JobStatus.valueOf(flag.type().name());
+      after.status(status).addHistory(flag.flaggedAt(), status.name(), flag.reason());
+    } else {
+      after.addHistory(flag.flaggedAt(), job.status().name(), flag.type() + ": " + flag.reason());
+    }
+    Transaction tx = new Transaction();
+    tx.putJob(job, after.build());
+    tx.commit();
+    return true;
   }
 
   /**
@@ -161,6 +212,21 @@ public final class JobStateMachine {
     return List.copyOf(aliveWorkers.values());
   }
 
+  /** The worker {@code id} when it is believed alive, else {@code null}. */
+  public Worker aliveWorker(String id) {
+    return aliveWorkers.get(id);
+  }
+
+  /** The runs that are not over; a snapshot. */
+  public List<Job> liveJobs() {
+    return List.copyOf(liveJobs.values());
+  }
+
+  /** The run {@code id} when it is not over, else {@code null}. */
+  public Job liveJob(String id) {
+    return liveJobs.get(id);
+  }
+
   /** How many flags were later contradicted by the worker. */
   public long falsePositives() {
     return falsePositives;
@@ -169,6 +235,22 @@ public final class JobStateMachine {
   /** The accumulated short-run totals by job name. */
   public Map<String, RunTotals> runTotals() {
     return Collections.unmodifiableMap(runTotals);
+  }
+
+  private void onJobPending(Transaction tx, JobPending event, long now) {
+    tx.seen(event.worker(), now);
+    RunAttributes run = event.run();
+    Job before = tx.job(run.id());
+    Job.Builder after;
+    if (before == null) {
+      after = newRun(run, event.worker(), now).status(JobStatus.PENDING)
+          .addHistory(now, "PENDING", "enqueued on worker " + event.worker().instanceId() + ", not started");
+    } else {
+      // The start (or the end) overtook the enqueue: the run keeps the status they gave it.
+      after = mergeAttributes(before.toBuilder(), before, run, event.worker());
+    }
+    after.enqueuedAt(event.enqueuedAt()).traceId(event.traceId()).spanId(event.jobSpanId());
+    tx.putJob(before, after.build());
   }
 
   private void onJobStarted(Transaction tx, JobStarted event, long now) {
@@ -185,14 +267,24 @@ public final class JobStateMachine {
       if (!before.status().isTerminal()) {
         after.progressDone(run.progressDone()).lastSeenAt(now);
       }
+      if (before.status() == JobStatus.PENDING) {
+        start(after, before, now, "started on worker " + event.worker().instanceId());
+      }
     }
     after.startedAt(event.startedAt()).traceId(event.traceId()).spanId(event.jobSpanId());
+    if (run.queueWaitMs() == null && before != null && before.enqueuedAt() != null) {
+      after.queueWaitMs(Math.max(0, event.startedAt() - before.enqueuedAt()));
+    }
     tx.putJob(before, after.build());
   }
 
   private void onHeartbeat(Transaction tx, Heartbeat event, long now) {
     String workerId = event.worker().instanceId();
-    tx.putWorker(tx.seen(event.worker(), now).withHeartbeat(now, event.intervalMs()));
+    Worker worker = tx.seen(event.worker(), now).withHeartbeat(now, event.intervalMs());
+    if (event.droppedRuns() != null) {
+      worker = worker.withDroppedRuns(event.droppedRuns());
+    }
+    tx.putWorker(worker);
     Map<String, ActiveRun> listed = new LinkedHashMap<>();
     for (String id : event.activeJobIds()) {
       listed.put(id, null);
@@ -201,39 +293,119 @@ public final class JobStateMachine {
       listed.put(active.id(), active);
     }
     for (Map.Entry<String, ActiveRun> entry : listed.entrySet()) {
-      String id = entry.getKey();
-      ActiveRun active = entry.getValue();
-      Job before = tx.job(id);
-      Job.Builder after;
-      if (before == null) {
-        after = Job.builder(id, now).worker(workerId).service(event.worker().service())
-            .addHistory(now, "RUNNING", "listed by a heartbeat of worker " + workerId);
-      } else if (!before.status().isTerminal()) {
-        after = before.toBuilder();
-      } else if (wasFlaggedDead(before)) {
-        // The worker lists a run we had declared crashed or lost: we were wrong.
-        after = before.toBuilder().status(JobStatus.RUNNING).flaggedThenRecovered(true)
-            .addHistory(now, "RUNNING", "listed again by a heartbeat of worker " + workerId + " after the "
-                + before.flag().type() + " flag: a false positive");
-        tx.falsePositive();
-      } else {
-        continue; // a heartbeat sent before the run's end, received after it
+      onListedRunning(tx, event, entry.getKey(), entry.getValue(), now);
+    }
+    Set<String> pending = new HashSet<>(event.pendingJobIds());
+    for (String id : event.pendingJobIds()) {
+      if (!listed.containsKey(id)) {
+        onListedPending(tx, workerId, event.worker().service(), id, now);
       }
-      after.lastSeenAt(now);
-      if (active != null) {
-        after.progressDone(active.progressDone()).threadName(active.threadName()).threadState(active.threadState());
-        if (active.progressTotal() != null) {
-          after.progressTotal(active.progressTotal());
-        }
-        if (before == null || before.name() == null) {
-          after.name(active.name());
-        }
+    }
+    // Runs believed live on this worker that the heartbeat leaves out: evidence of LOST. A run the
+    // same request announced is not missing, whatever the heartbeat saw before its announce.
+    for (String id : List.copyOf(tx.worker(workerId).jobs())) {
+      if (listed.containsKey(id) || pending.contains(id)) {
+        continue;
       }
-      tx.putJob(before, after.build());
+      Job job = tx.job(id);
+      if (job != null && !job.status().isTerminal() && (job.lastSeenAt() == null || job.lastSeenAt() < now)) {
+        tx.putJob(job, job.toBuilder().missedHeartbeats(job.missedHeartbeats() + 1).build());
+      }
     }
     for (RunSummary summary : event.summaries()) {
       tx.addRunTotals(summary);
+      tx.summarized(event.worker(), summary);
     }
+  }
+
+  /** A heartbeat lists run {@code id} as running ({@code active} is its event, when sent). */
+  private void onListedRunning(Transaction tx, Heartbeat event, String id, ActiveRun active, long now) {
+    String workerId = event.worker().instanceId();
+    Job before = tx.job(id);
+    Job.Builder after;
+    if (before == null) {
+      after = Job.builder(id, now).worker(workerId).service(event.worker().service()).lastProgressAt(now)
+          .addHistory(now, "RUNNING", "listed by a heartbeat of worker " + workerId);
+    } else if (!before.status().isTerminal()) {
+      after = before.toBuilder();
+      if (before.status() == JobStatus.PENDING) {
+        start(after, before, now, "listed running by a heartbeat of worker " + workerId);
+      }
+    } else if (wasFlaggedDead(before)) {
+      // The worker lists a run we had declared crashed or lost: we were wrong.
+      after = before.toBuilder().status(JobStatus.RUNNING).flaggedThenRecovered(true).lastProgressAt(now)
+          .addHistory(now, "RUNNING", "listed again by a heartbeat of worker " + workerId + " after the "
+              + before.flag().type() + " flag: a false positive");
+      tx.falsePositive();
+    } else {
+      return; // a heartbeat sent before the run's end, received after it
+    }
+    after.lastSeenAt(now).missedHeartbeats(0);
+    if (active != null) {
+      boolean progressed = before == null || active.progressDone() != before.progressDone() || active.stackMoved();
+      if (progressed) {
+        after.lastProgressAt(now);
+        if (before != null && !before.status().isTerminal() && before.flag() != null
+            && before.flag().type() == FlagType.STALLED) {
+          after.flag(null).addHistory(now, "RUNNING", "STALLED cleared: progress resumed (" + active.progressDone()
+              + " items done" + (active.stackMoved() ? ", stack moved" : "") + ")");
+        }
+      }
+      after.progressDone(active.progressDone()).threadName(active.threadName()).threadState(active.threadState());
+      if (active.stackTop() != null) {
+        after.stackTop(active.stackTop());
+      }
+      if (active.progressTotal() != null) {
+        after.progressTotal(active.progressTotal());
+      }
+      if (before == null || before.name() == null) {
+        after.name(active.name());
+      }
+      sampleProgress(after, before, active.progressDone(), now);
+    }
+    tx.putJob(before, after.build());
+  }
+
+  /** A heartbeat lists run {@code id} as still waiting in a queue. */
+  private void onListedPending(Transaction tx, String workerId, String service, String id, long now) {
+    Job before = tx.job(id);
+    if (before == null) {
+      tx.putJob(null, Job.builder(id, now).worker(workerId).service(service).status(JobStatus.PENDING).lastSeenAt(now)
+          .addHistory(now, "PENDING", "listed pending by a heartbeat of worker " + workerId).build());
+    } else if (!before.status().isTerminal()) {
+      tx.putJob(before, before.toBuilder().lastSeenAt(now).missedHeartbeats(0).build());
+    }
+  }
+
+  /** A pending run starts: RUNNING, and a PENDING_TOO_LONG flag's condition is over. */
+  private static void start(Job.Builder after, Job before, long now, String detail) {
+    after.status(JobStatus.RUNNING).lastProgressAt(now).addHistory(now, "RUNNING", detail);
+    if (before.flag() != null && before.flag().type() == FlagType.PENDING_TOO_LONG) {
+      after.flag(null).addHistory(now, "RUNNING", "PENDING_TOO_LONG cleared: the run started");
+    }
+  }
+
+  /**
+   * Keeps the samples of the last {@link #RATE_WINDOW_MS} (and the newest older one, so the window
+   * is covered), adds this one when the last is old enough, and measures the rate against the
+   * oldest: items per second over about the last minute.
+   */
+  private static void sampleProgress(Job.Builder after, Job before, long done, long now) {
+    List<ProgressSample> samples = before == null ? List.of() : before.progressSamples();
+    int first = 0;
+    while (first < samples.size() - 1 && samples.get(first + 1).at() <= now - RATE_WINDOW_MS) {
+      first++;
+    }
+    List<ProgressSample> kept = new ArrayList<>(samples.subList(first, samples.size()));
+    if (!kept.isEmpty() && done < kept.get(kept.size() - 1).done()) {
+      kept.clear(); // the count went back: what was measured before no longer applies
+    }
+    if (kept.isEmpty() || now - kept.get(kept.size() - 1).at() >= SAMPLE_SPACING_MS) {
+      kept.add(new ProgressSample(now, done));
+    }
+    ProgressSample oldest = kept.get(0);
+    Double rate = now > oldest.at() ? (done - oldest.done()) * 1000.0 / (now - oldest.at()) : null;
+    after.progressSamples(kept).ratePerSecond(rate);
   }
 
   private void onJobEnded(Transaction tx, JobEnded event, long now) {
@@ -247,10 +419,16 @@ public final class JobStateMachine {
     Job before = tx.job(run.id());
     Job.Builder after;
     String detail = "ended: " + event.outcome().wireValue();
+    Flag kept = before == null ? null : before.flag();
     if (before == null) {
       after = newRun(run, event.worker(), now);
     } else if (!before.status().isTerminal()) {
       after = mergeAttributes(before.toBuilder(), before, run, event.worker());
+      if (kept != null && kept.type().isLive()) {
+        // A live flag describes a live run; the history keeps that it was raised.
+        after.flag(null).addHistory(now, before.status().name(), kept.type() + " cleared: the run ended");
+        kept = null;
+      }
     } else if (wasFlaggedDead(before)) {
       after = mergeAttributes(before.toBuilder(), before, run, event.worker()).flaggedThenRecovered(true);
       detail += " after the " + before.flag().type() + " flag: a false positive";
@@ -265,7 +443,7 @@ public final class JobStateMachine {
     if (run.progressTotal() != null) {
       after.progressTotal(run.progressTotal());
     }
-    if (endStatus == JobStatus.ABANDONED && (before == null || before.flag() == null)) {
+    if (endStatus == JobStatus.ABANDONED && kept == null) {
       String reason = event.statusMessage() == null || event.statusMessage().isBlank()
           ? "JVM exited while the job ran" : event.statusMessage();
       after.flag(new Flag(FlagType.ABANDONED, reason, now, 0));
@@ -294,17 +472,27 @@ public final class JobStateMachine {
 
   private static Job.Builder newRun(RunAttributes run, WorkerIdentity worker, long now) {
     return Job.builder(run.id(), now).name(run.name()).businessId(run.businessId()).parentId(run.parentId())
-        .attempt(run.attempt()).service(worker.service()).worker(worker.instanceId()).threadName(run.threadName())
-        .progressDone(run.progressDone()).progressTotal(run.progressTotal()).lastSeenAt(now);
+        .attempt(run.attempt()).previousAttemptId(run.previousAttemptId()).queueWaitMs(run.queueWaitMs())
+        .service(worker.service()).worker(worker.instanceId()).threadName(run.threadName())
+        .progressDone(run.progressDone()).progressTotal(run.progressTotal()).lastSeenAt(now).lastProgressAt(now);
   }
 
-  /** Fills in what a span says about a run; the first worker to report a run keeps it. */
+  /**
+   * Fills in what a span says about a run; the first worker to report a run keeps it. An attempt
+   * number the collector worked out is kept unless the agent knows better (sends one above 1).
+   */
   private static Job.Builder mergeAttributes(Job.Builder into, Job before, RunAttributes run, WorkerIdentity worker) {
     into.name(run.name() != null ? run.name() : before.name())
         .businessId(run.businessId() != null ? run.businessId() : before.businessId())
         .parentId(run.parentId() != null ? run.parentId() : before.parentId())
-        .attempt(run.attempt())
+        .attempt(run.attempt() > 1 ? run.attempt() : before.attempt())
         .threadName(run.threadName() != null ? run.threadName() : before.threadName());
+    if (run.previousAttemptId() != null) {
+      into.previousAttemptId(run.previousAttemptId());
+    }
+    if (run.queueWaitMs() != null) {
+      into.queueWaitMs(run.queueWaitMs());
+    }
     if (before.worker() == null) {
       into.worker(worker.instanceId()).service(worker.service());
     }
@@ -319,6 +507,36 @@ public final class JobStateMachine {
     return job.flag() != null
         && (job.flag().type() == FlagType.CRASHED || job.flag().type() == FlagType.LOST)
         && job.status().name().equals(job.flag().type().name());
+  }
+
+  /** Whether a new run of the same job name and business id after {@code previous} is a retry of it. */
+  private static boolean isRetried(Job previous) {
+    return previous.status().isTerminal() && (previous.status() != JobStatus.COMPLETED || previous.flag() != null
+        || previous.flaggedThenRecovered());
+  }
+
+  /** The (job name, business id) key of a run, {@code null} when either is unknown. */
+  private static String businessKey(Job job) {
+    return job.name() == null || job.businessId() == null ? null : RunIndexes.businessKey(job.name(), job.businessId());
+  }
+
+  private static boolean isLive(Job job) {
+    return job != null && !job.status().isTerminal();
+  }
+
+  private void indexLive(Job job) {
+    String key = businessKey(job);
+    if (key != null) {
+      liveByBusinessKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(job.id());
+    }
+  }
+
+  private void unindexLive(Job job) {
+    String key = businessKey(job);
+    Set<String> ids = key == null ? null : liveByBusinessKey.get(key);
+    if (ids != null && ids.remove(job.id()) && ids.isEmpty()) {
+      liveByBusinessKey.remove(key);
+    }
   }
 
   private List<Job> liveJobsOf(Transaction tx, String workerId) {
@@ -337,9 +555,12 @@ public final class JobStateMachine {
     return result;
   }
 
+  private record Summarized(WorkerIdentity worker, RunSummary summary) {}
+
   /**
    * The changes of one call: reads see the staged writes first, then the live state, then the
-   * store; {@link #commit} writes one batch and then updates the live state.
+   * store; {@link #commit} settles what follows from the runs' changes (their parents' children
+   * counts, attempts, duplicates), writes one batch and then updates the live state.
    */
   private final class Transaction {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
@@ -347,6 +568,9 @@ public final class JobStateMachine {
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final Map<String, Worker> workerOriginals = new HashMap<>();
     private final Map<String, RunTotals> totals = new LinkedHashMap<>();
+    private final List<Summarized> summaries = new ArrayList<>();
+    private final Map<String, ChildStats> childStats = new LinkedHashMap<>();
+    private final Map<String, String> latestRuns = new LinkedHashMap<>();
     private long newFalsePositives;
 
     Job job(String id) {
@@ -408,6 +632,11 @@ public final class JobStateMachine {
       workers.put(worker.id(), worker);
     }
 
+    /** Remembers a summary for the listeners' {@link StateListener#summarized}. */
+    void summarized(WorkerIdentity worker, RunSummary summary) {
+      summaries.add(new Summarized(worker, summary));
+    }
+
     void addRunTotals(RunSummary summary) {
       RunTotals current = totals.getOrDefault(summary.name(),
           runTotals.getOrDefault(summary.name(), new RunTotals(summary.name(), 0, 0, 0)));
@@ -418,14 +647,172 @@ public final class JobStateMachine {
       newFalsePositives++;
     }
 
+    /** What follows from the staged runs' changes; may stage more runs (parents, duplicates). */
+    private void settle() {
+      long now = clock.millis();
+      for (String id : List.copyOf(jobs.keySet())) {
+        linkAttempt(originals.get(id), jobs.get(id));
+      }
+      for (String id : List.copyOf(jobs.keySet())) {
+        followChild(originals.get(id), jobs.get(id), now);
+      }
+      for (String id : List.copyOf(jobs.keySet())) {
+        followDuplicates(originals.get(id), jobs.get(id), now);
+      }
+      for (Job job : List.copyOf(jobs.values())) {
+        if (job.status().isTerminal() && job.waitingOn() != null) {
+          putJob(originals.get(job.id()), job.toBuilder().waitingOn(null).build());
+        }
+      }
+    }
+
+    /**
+     * A run whose job name and business id just became known is the newest of that pair; when the
+     * previous one failed, crashed, was lost, abandoned or flagged, it is that one's next attempt
+     * (unless the agent named the attempt it retries).
+     */
+    private void linkAttempt(Job before, Job after) {
+      String key = businessKey(after);
+      if (key == null || (before != null && key.equals(businessKey(before)))) {
+        return;
+      }
+      String latestId = latestRuns.containsKey(key) ? latestRuns.get(key)
+          : RunIndexes.latestRun(store, after.name(), after.businessId());
+      Job previous = latestId == null || latestId.equals(after.id()) ? null : job(latestId);
+      if (previous != null && after.previousAttemptId() == null && isRetried(previous)
+          && after.attempt() <= previous.attempt()) {
+        after = after.toBuilder().attempt(previous.attempt() + 1).previousAttemptId(previous.id()).build();
+        putJob(before, after);
+      }
+      if (previous == null || after.sortTime() >= previous.sortTime()) {
+        latestRuns.put(key, after.id());
+      }
+    }
+
+    /** Moves a child between its parent's counts; a live parent learns of a child that died. */
+    private void followChild(Job before, Job after, long now) {
+      String oldParent = before == null ? null : before.parentId();
+      JobStatus oldStatus = before == null ? null : before.status();
+      String parentId = after.parentId();
+      JobStatus status = after.status();
+      if (Objects.equals(oldParent, parentId) && oldStatus == status) {
+        return;
+      }
+      if (oldParent != null) {
+        childStats.put(oldParent, childStats(oldParent).moved(after.id(), oldStatus, null));
+      }
+      if (parentId == null) {
+        return;
+      }
+      childStats.put(parentId, childStats(parentId).moved(after.id(), null, status));
+      Job parent = job(parentId);
+      if (!isLive(parent)) {
+        return;
+      }
+      boolean died = status == JobStatus.CRASHED || status == JobStatus.LOST;
+      if (died && parent.waitingOn() == null) {
+        putJob(parent, parent.toBuilder().waitingOn(new WaitingOn(after.id(), status))
+            .addHistory(now, parent.status().name(), "waiting on child " + after.id() + ", which is " + status).build());
+      } else if (!died && parent.waitingOn() != null && parent.waitingOn().childId().equals(after.id())) {
+        putJob(parent, parent.toBuilder().waitingOn(null)
+            .addHistory(now, parent.status().name(), "child " + after.id() + " is " + status + " again").build());
+      }
+    }
+
+    /**
+     * A run that joins the live runs of its job name and business id while another is live makes
+     * the newer of the two {@code DUPLICATE}; a run that leaves them ends the duplicates that named
+     * it (or points them at another live run still there).
+     */
+    private void followDuplicates(Job before, Job after, long now) {
+      String key = businessKey(after);
+      String oldKey = before == null ? null : businessKey(before);
+      boolean joined = key != null && isLive(after) && !(isLive(before) && key.equals(oldKey));
+      boolean left = oldKey != null && isLive(before) && !(isLive(after) && oldKey.equals(key));
+      if (joined) {
+        Job other = newestLiveRun(key, after.id(), null);
+        if (other != null) {
+          Job newer = after.sortTime() >= other.sortTime() ? after : other;
+          Job older = newer == after ? other : after;
+          if (newer.flag() == null || !newer.flag().type().isLive()) {
+            String reason = "another run of " + newer.name() + " for business id " + newer.businessId()
+                + " is live: " + older.id() + " on worker " + older.worker();
+            long evidenceAt = Math.max(newer.firstSeenAt(), older.firstSeenAt());
+            putJob(originals.containsKey(newer.id()) ? originals.get(newer.id()) : newer, newer.toBuilder()
+                .flag(new Flag(FlagType.DUPLICATE, reason, now, Math.max(0, now - evidenceAt)))
+                .duplicateOf(older.id()).addHistory(now, newer.status().name(), "DUPLICATE: " + reason).build());
+          }
+        }
+      }
+      if (left) {
+        Set<String> candidates = liveIds(oldKey);
+        for (String id : candidates) {
+          Job duplicate = job(id);
+          if (!isLive(duplicate) || duplicate.flag() == null || duplicate.flag().type() != FlagType.DUPLICATE
+              || !after.id().equals(duplicate.duplicateOf())) {
+            continue;
+          }
+          Job remaining = newestLiveRun(oldKey, duplicate.id(), after.id());
+          Job.Builder changed = duplicate.toBuilder();
+          if (remaining == null) {
+            changed.flag(null).addHistory(now, duplicate.status().name(),
+                "DUPLICATE cleared: " + after.id() + " is " + after.status());
+          } else {
+            changed.duplicateOf(remaining.id());
+          }
+          putJob(originals.containsKey(id) ? originals.get(id) : duplicate, changed.build());
+        }
+      }
+    }
+
+    /** The newest live run of {@code key} but {@code exclude}/{@code alsoExclude}, or {@code null}. */
+    private Job newestLiveRun(String key, String exclude, String alsoExclude) {
+      Job newest = null;
+      for (String id : liveIds(key)) {
+        if (id.equals(exclude) || id.equals(alsoExclude)) {
+          continue;
+        }
+        Job job = job(id);
+        if (isLive(job) && key.equals(businessKey(job)) && (newest == null || job.sortTime() > newest.sortTime())) {
+          newest = job;
+        }
+      }
+      return newest;
+    }
+
+    /** The ids that may be live runs of {@code key}: the committed index and this transaction's runs. */
+    private Set<String> liveIds(String key) {
+      Set<String> ids = new LinkedHashSet<>(liveByBusinessKey.getOrDefault(key, Set.of()));
+      for (Job staged : jobs.values()) {
+        if (key.equals(businessKey(staged))) {
+          ids.add(staged.id());
+        }
+      }
+      return ids;
+    }
+
+    private ChildStats childStats(String parentId) {
+      ChildStats staged = childStats.get(parentId);
+      return staged != null ? staged : RunIndexes.childStats(store, parentId);
+    }
+
     void commit() {
+      if (!jobs.isEmpty()) {
+        settle();
+      }
       if (jobs.isEmpty() && workers.isEmpty() && totals.isEmpty() && newFalsePositives == 0) {
         return;
       }
       try (StoreBatch batch = store.newBatch()) {
         jobs.forEach((id, job) -> batch.putJob(originals.get(id), job));
+        childStats.forEach((parentId, stats) -> RunIndexes.putChildStats(batch, parentId, stats));
+        latestRuns.forEach((key, runId) -> {
+          Job run = jobs.get(runId);
+          RunIndexes.putLatestRun(batch, run.name(), run.businessId(), runId);
+        });
         for (StateListener listener : listeners) {
           jobs.forEach((id, job) -> listener.staging(originals.get(id), job, batch));
+          summaries.forEach(s -> listener.summarized(s.worker(), s.summary(), batch));
         }
         workers.values().forEach(batch::putWorker);
         totals.values().forEach(batch::putRunTotals);
@@ -436,10 +823,15 @@ public final class JobStateMachine {
       }
       // Written: now memory may follow.
       for (Job job : jobs.values()) {
+        Job original = originals.get(job.id());
+        if (isLive(original)) {
+          unindexLive(original);
+        }
         if (job.status().isTerminal()) {
           liveJobs.remove(job.id());
         } else {
           liveJobs.put(job.id(), job);
+          indexLive(job);
         }
       }
       for (Worker worker : workers.values()) {

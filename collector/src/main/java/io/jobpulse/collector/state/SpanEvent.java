@@ -12,10 +12,26 @@ public sealed interface SpanEvent {
   /** The worker that sent the span. */
   WorkerIdentity worker();
 
-  /** The attributes every span about one run carries. */
+  /**
+   * The attributes every span about one run carries. {@code previousAttemptId} and {@code
+   * queueWaitMs} are {@code null} unless the agent knows them.
+   */
   record RunAttributes(
       String id, String name, String businessId, String parentId, long attempt, String threadName,
-      long progressDone, Long progressTotal) {}
+      long progressDone, Long progressTotal, String previousAttemptId, Long queueWaitMs) {
+
+    public RunAttributes(String id, String name, String businessId, String parentId, long attempt, String threadName,
+        long progressDone, Long progressTotal) {
+      this(id, name, businessId, parentId, attempt, threadName, progressDone, progressTotal, null, null);
+    }
+  }
+
+  /**
+   * {@code jobpulse.job.pending}: a task was enqueued and waits ({@code enqueuedAt} is the span's
+   * start). {@code traceId}/{@code jobSpanId} name the run's still-open {@code jobpulse.job} span.
+   */
+  record JobPending(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long enqueuedAt)
+      implements SpanEvent {}
 
   /**
    * {@code jobpulse.job.start}: a run was announced. {@code traceId}/{@code jobSpanId} name the
@@ -32,22 +48,38 @@ public sealed interface SpanEvent {
       WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long startedAt, long endedAt,
       JobOutcome outcome, JobError error, String statusMessage) implements SpanEvent {}
 
-  /** One {@code jobpulse.job.active} event of a heartbeat. */
+  /** One {@code jobpulse.job.active} event of a heartbeat; {@code stackTop} may be {@code null}. */
   record ActiveRun(
       String id, String name, long progressDone, Long progressTotal, String threadName, String threadState,
-      boolean stackMoved) {}
+      boolean stackMoved, String stackTop) {
+
+    public ActiveRun(String id, String name, long progressDone, Long progressTotal, String threadName,
+        String threadState, boolean stackMoved) {
+      this(id, name, progressDone, progressTotal, threadName, threadState, stackMoved, null);
+    }
+  }
 
   /** One {@code jobpulse.job.summary} event of a heartbeat: short runs completed unannounced. */
   record RunSummary(String name, long count, long totalMs, long maxMs) {}
 
-  /** {@code jobpulse.worker.heartbeat}. */
+  /**
+   * {@code jobpulse.worker.heartbeat}. {@code pendingJobIds} are the announced runs still queued;
+   * {@code droppedRuns} the runs the agent could not track since it started ({@code null} when not
+   * sent).
+   */
   record Heartbeat(
       WorkerIdentity worker, long intervalMs, List<String> activeJobIds, List<ActiveRun> activeRuns,
-      List<RunSummary> summaries) implements SpanEvent {
+      List<RunSummary> summaries, List<String> pendingJobIds, Long droppedRuns) implements SpanEvent {
     public Heartbeat {
       activeJobIds = List.copyOf(activeJobIds);
       activeRuns = List.copyOf(activeRuns);
       summaries = List.copyOf(summaries);
+      pendingJobIds = List.copyOf(pendingJobIds);
+    }
+
+    public Heartbeat(WorkerIdentity worker, long intervalMs, List<String> activeJobIds, List<ActiveRun> activeRuns,
+        List<RunSummary> summaries) {
+      this(worker, intervalMs, activeJobIds, activeRuns, summaries, List.of(), null);
     }
   }
 

@@ -23,6 +23,12 @@ public interface StateListener {
   default void staging(Job before, Job after, StoreBatch batch) {}
 
   /**
+   * Called inside a transaction, before its batch is written, for each {@code
+   * jobpulse.job.summary} a heartbeat brought: short runs that completed unannounced.
+   */
+  default void summarized(WorkerIdentity worker, SpanEvent.RunSummary summary, StoreBatch batch) {}
+
+  /**
    * Called once the transaction is written and applied in memory.
    *
    * @param jobs every run the transaction changed, in the order it changed them

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param lastSeenAt when the last span from it was received: the evidence liveness is judged by
  * @param intervalMs the heartbeat interval the worker advertises
  * @param jobs the ids of the runs the collector believes are running on it, sorted
+ * @param droppedRuns the runs the agent said it could not track since it started
  */
 public record Worker(
     String id,
@@ -24,7 +25,8 @@ public record Worker(
     long intervalMs,
     WorkerState state,
     Long stoppedAt,
-    List<String> jobs) {
+    List<String> jobs,
+    long droppedRuns) {
 
   public Worker {
     Objects.requireNonNull(id, "id");
@@ -35,35 +37,40 @@ public record Worker(
   /** A worker first heard of now, alive, with no heartbeat yet. */
   public static Worker firstSeen(WorkerIdentity identity, long now, long defaultIntervalMs) {
     return new Worker(identity.instanceId(), identity.service(), identity.pid(), identity.host(),
-        identity.agentVersion(), now, now, null, defaultIntervalMs, WorkerState.ALIVE, null, List.of());
+        identity.agentVersion(), now, now, null, defaultIntervalMs, WorkerState.ALIVE, null, List.of(), 0);
   }
 
   /** This worker with the resource attributes of {@code identity} where they are known. */
   public Worker withIdentity(WorkerIdentity identity) {
     return new Worker(id, firstNonNull(identity.service(), service), firstNonNull(identity.pid(), pid),
         firstNonNull(identity.host(), host), firstNonNull(identity.agentVersion(), agentVersion), firstSeenAt,
-        lastSeenAt, lastHeartbeatAt, intervalMs, state, stoppedAt, jobs);
+        lastSeenAt, lastHeartbeatAt, intervalMs, state, stoppedAt, jobs, droppedRuns);
   }
 
   /** This worker, alive, having sent a span received at {@code receivedAt}. */
   public Worker seenAt(long receivedAt) {
     return new Worker(id, service, pid, host, agentVersion, firstSeenAt, receivedAt, lastHeartbeatAt, intervalMs,
-        WorkerState.ALIVE, null, jobs);
+        WorkerState.ALIVE, null, jobs, droppedRuns);
   }
 
   public Worker withHeartbeat(long receivedAt, long advertisedIntervalMs) {
     return new Worker(id, service, pid, host, agentVersion, firstSeenAt, receivedAt, receivedAt,
-        advertisedIntervalMs, WorkerState.ALIVE, null, jobs);
+        advertisedIntervalMs, WorkerState.ALIVE, null, jobs, droppedRuns);
   }
 
   public Worker withState(WorkerState newState, Long newStoppedAt) {
     return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
-        newState, newStoppedAt, jobs);
+        newState, newStoppedAt, jobs, droppedRuns);
   }
 
   public Worker withJobs(List<String> newJobs) {
     return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
-        state, stoppedAt, newJobs.stream().sorted().distinct().toList());
+        state, stoppedAt, newJobs.stream().sorted().distinct().toList(), droppedRuns);
+  }
+
+  public Worker withDroppedRuns(long newDroppedRuns) {
+    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
+        state, stoppedAt, jobs, newDroppedRuns);
   }
 
   private static <T> T firstNonNull(T preferred, T fallback) {

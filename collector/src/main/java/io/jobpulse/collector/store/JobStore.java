@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +34,14 @@ import org.rocksdb.WriteOptions;
  * <p>Column families: {@code jobs} (id → run), {@code workers} (id → worker), {@code
  * jobs_by_label} (status or flag type, inverted start time, id: {@code ?status=X} without a full
  * scan), {@code jobs_by_time} (inverted start time, id: the unfiltered listing), {@code children}
- * (parent id, child id → child status) and {@code meta} (counters, short-run totals).
+ * (parent id, child id → child status), {@code meta} (counters, short-run totals), and one per
+ * {@link Keyspace}, whose records their owning package encodes.
  *
  * <p>One writer (the ingest thread) writes {@link StoreBatch}es atomically, WAL on; any thread may
- * read. Writes are not fsync'ed: the WAL survives the process being killed (kill -9), not the
- * machine losing power, the usual trade-off for a telemetry sidecar.
+ * read. The one exception: the alert sender removes and reschedules the outbox entries it owns
+ * (keys the ingest thread only ever adds), which RocksDB's own thread safety covers. By default writes are not fsync'ed: the WAL survives the process being killed (kill -9), not the
+ * machine losing power, the usual trade-off for a telemetry sidecar; opened with {@code fsync}, every
+ * write is synced before it returns and so survives power loss too.
  */
 public final class JobStore implements AutoCloseable {
 
@@ -64,15 +69,16 @@ public final class JobStore implements AutoCloseable {
   final ColumnFamilyHandle jobsByTime;
   final ColumnFamilyHandle children;
   final ColumnFamilyHandle meta;
+  private final Map<Keyspace, ColumnFamilyHandle> keyspaces = new EnumMap<>(Keyspace.class);
 
   private JobStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
-      List<ColumnFamilyHandle> handles) {
+      List<ColumnFamilyHandle> handles, boolean fsync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.db = db;
     this.handles = handles;
-    this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+    this.writeOptions = new WriteOptions().setSync(fsync).setDisableWAL(false);
     // Same order as the descriptors in open(); index 0 is RocksDB's default family, unused.
     this.jobs = handles.get(1);
     this.workers = handles.get(2);
@@ -80,10 +86,22 @@ public final class JobStore implements AutoCloseable {
     this.jobsByTime = handles.get(4);
     this.children = handles.get(5);
     this.meta = handles.get(6);
+    for (Keyspace keyspace : Keyspace.values()) {
+      keyspaces.put(keyspace, handles.get(7 + keyspace.ordinal()));
+    }
   }
 
-  /** Opens (creating when missing) the store in {@code directory}. */
+  /** Opens (creating when missing) the store in {@code directory}; writes are not fsync'ed. */
   public static JobStore open(Path directory) {
+    return open(directory, false);
+  }
+
+  /**
+   * Opens (creating when missing) the store in {@code directory}.
+   *
+   * @param fsync whether each write is synced to the disk before it returns
+   */
+  public static JobStore open(Path directory, boolean fsync) {
     Path absolute = directory.toAbsolutePath();
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
@@ -92,11 +110,14 @@ public final class JobStore implements AutoCloseable {
     for (String name : List.of("jobs", "workers", "jobs_by_label", "jobs_by_time", "children", "meta")) {
       descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
     }
+    for (Keyspace keyspace : Keyspace.values()) {
+      descriptors.add(new ColumnFamilyDescriptor(keyspace.columnFamily().getBytes(StandardCharsets.UTF_8), cfOptions));
+    }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       Files.createDirectories(absolute);
       RocksDB db = RocksDB.open(dbOptions, absolute.toString(), descriptors, handles);
-      return new JobStore(absolute, dbOptions, cfOptions, db, handles);
+      return new JobStore(absolute, dbOptions, cfOptions, db, handles, fsync);
     } catch (RocksDBException | IOException e) {
       handles.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
@@ -107,6 +128,11 @@ public final class JobStore implements AutoCloseable {
 
   public Path directory() {
     return directory;
+  }
+
+  /** Whether each write is synced to the disk before it returns. */
+  public boolean fsync() {
+    return writeOptions.sync();
   }
 
   public Optional<Job> job(String id) {
@@ -132,19 +158,48 @@ public final class JobStore implements AutoCloseable {
   public List<Job> jobs(JobQuery query) {
     List<Job> result = new ArrayList<>(Math.min(query.limit(), 1024));
     byte[] prefix = query.status() == null ? new byte[0] : Keys.prefix(query.status());
+    byte[] start = query.before() == null ? prefix : JobQuery.seekKey(prefix, query.before());
+    int toSkip = query.offset();
     try (RocksIterator it = db.newIterator(query.status() == null ? jobsByTime : jobsByLabel)) {
-      for (it.seek(prefix); it.isValid() && result.size() < query.limit(); it.next()) {
+      it.seek(start);
+      if (query.before() != null && it.isValid() && Arrays.equals(it.key(), start)) {
+        it.next(); // the cursor names the previous page's last run
+      }
+      for (; it.isValid() && result.size() < query.limit(); it.next()) {
         byte[] key = it.key();
         if (!Keys.startsWith(key, prefix)) {
           break;
         }
         Job job = job(Keys.idAfter(key, prefix.length)).orElse(null);
         if (job != null && matches(query.name(), job.name()) && matches(query.service(), job.service())) {
-          result.add(job);
+          if (toSkip > 0) {
+            toSkip--;
+          } else {
+            result.add(job);
+          }
         }
       }
     }
     return result;
+  }
+
+  /**
+   * How many runs each label (status or flag type) lists; a key-only pass over the label index,
+   * for gauges that are then kept up to date change by change.
+   */
+  public Map<String, Long> countByLabel() {
+    Map<String, Long> counts = new TreeMap<>();
+    try (RocksIterator it = db.newIterator(jobsByLabel)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        int end = 0;
+        while (end < key.length && key[end] != 0) {
+          end++;
+        }
+        counts.merge(new String(key, 0, end, StandardCharsets.UTF_8), 1L, Long::sum);
+      }
+    }
+    return counts;
   }
 
   /** Every run whose status is {@code status} (used to rebuild the live state at start). */
@@ -192,6 +247,36 @@ public final class JobStore implements AutoCloseable {
   public long counter(String name) {
     Long value = read(meta, (COUNTER_PREFIX + name).getBytes(StandardCharsets.UTF_8), Long.class);
     return value == null ? 0 : value;
+  }
+
+  /** The value under {@code key} in {@code keyspace}, or {@code null}. */
+  public byte[] get(Keyspace keyspace, byte[] key) {
+    try {
+      return db.get(keyspaces.get(keyspace), key);
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** What a {@link #scan} visitor is shown; returns {@code false} to stop. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    boolean visit(byte[] key, byte[] value);
+  }
+
+  /** Visits {@code keyspace}'s entries in key order from {@code fromKey} (inclusive) until the visitor says stop. */
+  public void scan(Keyspace keyspace, byte[] fromKey, EntryVisitor visitor) {
+    try (RocksIterator it = db.newIterator(keyspaces.get(keyspace))) {
+      for (it.seek(fromKey); it.isValid(); it.next()) {
+        if (!visitor.visit(it.key(), it.value())) {
+          return;
+        }
+      }
+    }
+  }
+
+  ColumnFamilyHandle handle(Keyspace keyspace) {
+    return keyspaces.get(keyspace);
   }
 
   public StoreBatch newBatch() {

@@ -55,6 +55,53 @@ public final class StoreBatch implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes a run that is over, with its index entries (its own entry among its parent's children
+   * included). The caller checks it is over: the live state must never lose a run it tracks.
+   */
+  public StoreBatch deleteJob(Job job) {
+    if (!job.status().isTerminal()) {
+      throw new IllegalArgumentException("run " + job.id() + " is " + job.status() + ", not over");
+    }
+    try {
+      batch.delete(store.jobs, Keys.id(job.id()));
+      for (byte[] key : labelKeys(job)) {
+        batch.delete(store.jobsByLabel, key);
+      }
+      batch.delete(store.jobsByTime, Keys.timeIndex(job.sortTime(), job.id()));
+      if (job.parentId() != null) {
+        batch.delete(store.children, Keys.child(job.parentId(), job.id()));
+      }
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch the removal of run " + job.id(), e);
+    }
+  }
+
+  /** Writes a record of {@code keyspace}'s owner. */
+  public StoreBatch put(Keyspace keyspace, byte[] key, byte[] value) {
+    return put(store.handle(keyspace), key, value);
+  }
+
+  public StoreBatch delete(Keyspace keyspace, byte[] key) {
+    try {
+      batch.delete(store.handle(keyspace), key);
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch a removal", e);
+    }
+  }
+
+  /** Removes {@code keyspace}'s keys from {@code fromKey} (inclusive) to {@code toKey} (exclusive). */
+  public StoreBatch deleteRange(Keyspace keyspace, byte[] fromKey, byte[] toKey) {
+    try {
+      batch.deleteRange(store.handle(keyspace), fromKey, toKey);
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch a range removal", e);
+    }
+  }
+
   public StoreBatch putWorker(Worker worker) {
     return put(store.workers, Keys.id(worker.id()), JobStore.encode(worker));
   }

@@ -43,7 +43,7 @@ class OtlpGrpcTest {
         TestHttp http = new TestHttp();
         var job = http.getJson(collector.api("/api/jobs/" + failed.id()));
         assertEquals("FAILED", job.path("status").asText());
-        assertEquals("database", job.path("error").path("category").asText());
+        assertEquals("transient_io", job.path("error").path("category").asText());
         assertEquals("RUNNING", http.getJson(collector.api("/api/jobs/" + started.id())).path("status").asText());
       } finally {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

@@ -92,6 +92,21 @@ public final class AgentSpans {
         .build();
   }
 
+  /** {@code jobpulse.job.pending}: a queued task, a child of the run's still-open span; start = the enqueue time. */
+  public Span jobPending(Run run, long enqueuedAtMillis, long announcedAtMillis, KeyValue... extra) {
+    return Span.newBuilder()
+        .setTraceId(bytes(run.traceId()))
+        .setSpanId(bytes(newSpanId()))
+        .setParentSpanId(bytes(run.id()))
+        .setName(SpanNames.JOB_PENDING)
+        .setKind(Span.SpanKind.SPAN_KIND_INTERNAL)
+        .setStartTimeUnixNano(nanos(enqueuedAtMillis))
+        .setEndTimeUnixNano(nanos(announcedAtMillis))
+        .addAllAttributes(runAttributes(run, 0))
+        .addAllAttributes(List.of(extra))
+        .build();
+  }
+
   /** {@code jobpulse.job} ended with {@code outcome}; a failure carries an exception event. */
   public Span jobEnd(Run run, long endedAtMillis, JobOutcome outcome, long done, String exceptionType,
       String exceptionMessage) {
@@ -154,6 +169,47 @@ public final class AgentSpans {
     span.addAttributes(KeyValue.newBuilder().setKey(AttributeKeys.HEARTBEAT_ACTIVE_JOBS)
         .setValue(AnyValue.newBuilder().setArrayValue(ids)));
     return span.build();
+  }
+
+  /** One {@code jobpulse.job.active} event with the stack fields. */
+  public record Running(Run run, long done, Long total, String threadState, boolean stackMoved, String stackTop) {}
+
+  /**
+   * A heartbeat listing {@code running} (with their stack fields) as active and {@code pending} in
+   * {@code jobpulse.heartbeat.pending_jobs}.
+   */
+  public Span heartbeat(long intervalMs, long sentAtMillis, List<Running> running, List<Run> pending) {
+    Span.Builder span = heartbeat(intervalMs, sentAtMillis).toBuilder().clearAttributes()
+        .addAttributes(integer(AttributeKeys.HEARTBEAT_INTERVAL_MS, intervalMs));
+    ArrayValue.Builder ids = ArrayValue.newBuilder();
+    for (Running r : running) {
+      ids.addValues(AnyValue.newBuilder().setStringValue(r.run().id()));
+      Span.Event.Builder event = Span.Event.newBuilder()
+          .setName(SpanNames.EVENT_JOB_ACTIVE)
+          .setTimeUnixNano(nanos(sentAtMillis))
+          .addAttributes(string(AttributeKeys.JOB_ID, r.run().id()))
+          .addAttributes(string(AttributeKeys.JOB_NAME, r.run().name()))
+          .addAttributes(integer(AttributeKeys.PROGRESS_DONE, r.done()))
+          .addAttributes(string(AttributeKeys.THREAD_NAME, "worker-1"))
+          .addAttributes(string(AttributeKeys.THREAD_STATE, r.threadState()))
+          .addAttributes(KeyValue.newBuilder().setKey(AttributeKeys.STACK_MOVED)
+              .setValue(AnyValue.newBuilder().setBoolValue(r.stackMoved())))
+          .addAttributes(string(AttributeKeys.STACK_TOP, r.stackTop()));
+      if (r.total() != null) {
+        event.addAttributes(integer(AttributeKeys.PROGRESS_TOTAL, r.total()));
+      }
+      span.addEvents(event);
+    }
+    ArrayValue.Builder pendingIds = ArrayValue.newBuilder();
+    for (Run run : pending) {
+      pendingIds.addValues(AnyValue.newBuilder().setStringValue(run.id()));
+    }
+    return span
+        .addAttributes(KeyValue.newBuilder().setKey(AttributeKeys.HEARTBEAT_ACTIVE_JOBS)
+            .setValue(AnyValue.newBuilder().setArrayValue(ids)))
+        .addAttributes(KeyValue.newBuilder().setKey(AttributeKeys.HEARTBEAT_PENDING_JOBS)
+            .setValue(AnyValue.newBuilder().setArrayValue(pendingIds)))
+        .build();
   }
 
   /** A heartbeat with one {@code jobpulse.job.summary} event. */

@@ -41,9 +41,13 @@ public final class TestHttp {
     }
   }
 
-  public HttpResponse<byte[]> request(String method, String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build());
+  public HttpResponse<byte[]> request(String method, String url, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
   }
 
   public HttpResponse<byte[]> get(String url) {

@@ -1,0 +1,41 @@
+package io.jobpulse.collector.api;
+
+import io.jobpulse.collector.health.HealthReport;
+import io.jobpulse.collector.ingest.IngestLoop;
+import io.jobpulse.collector.metrics.CollectorMetrics;
+import io.jobpulse.collector.store.JobStore;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the REST API reads and changes.
+ *
+ * @param apiToken when present, mutating calls need {@code Authorization: Bearer <token>}
+ * @param leases the liveness lease of each worker
+ */
+public record ApiServices(
+    JobStore store,
+    IngestLoop ingest,
+    Clock clock,
+    HealthReport health,
+    CollectorMetrics metrics,
+    LeaseStates leases,
+    Optional<String> apiToken) {
+
+  public ApiServices {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(leases, "leases");
+    Objects.requireNonNull(apiToken, "apiToken");
+  }
+
+  /** Never the token itself: this record may end up in a log line. */
+  @Override
+  public String toString() {
+    return "ApiServices[store=" + store.directory() + ", apiToken=" + (apiToken.isPresent() ? "set" : "none") + "]";
+  }
+}

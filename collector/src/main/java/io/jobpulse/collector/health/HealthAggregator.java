@@ -1,0 +1,168 @@
+package io.jobpulse.collector.health;
+
+import io.jobpulse.collector.state.ErrorClassifier;
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.SpanEvent.RunSummary;
+import io.jobpulse.collector.state.StateListener;
+import io.jobpulse.collector.state.WorkerIdentity;
+import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.collector.store.Keyspace;
+import io.jobpulse.collector.store.StoreBatch;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps the hourly health aggregates of every job name as runs end and flags are raised, so that
+ * {@code GET /api/health} reads at most 24 records per name instead of scanning runs.
+ *
+ * <p>Each update is staged into the very batch that writes the run's change, so the aggregates
+ * and the runs can never disagree after a crash. Runs on the ingest thread only (see {@link
+ * StateListener}); the buckets a transaction touches are read once from the store and kept until
+ * the next transaction's batch appears (a batch whose write failed is simply forgotten).
+ *
+ * <p>What is counted, in the hour (collector clock) it happened: a run ending (by its status;
+ * completed ones with their duration, failed ones with their category and signature); a flag
+ * raised on a live run ({@code STUCK}, {@code STALLED}, ...); the agent's short-run summaries as
+ * completed runs of their average duration. A terminal flag later contradicted by the worker (a
+ * false positive) is taken back from the hour it was counted in.
+ */
+public final class HealthAggregator implements StateListener {
+
+  /** Hours of aggregates kept; older ones are removed as the clock enters a new hour. */
+  static final long RETENTION_HOURS = 24 * 8;
+
+  private final JobStore store;
+  private final Clock clock;
+  private final Map<BucketKey, HourBucket> staged = new HashMap<>();
+  private StoreBatch stagedIn;
+  private long prunedBefore = Long.MIN_VALUE;
+
+  public HealthAggregator(JobStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public void staging(Job before, Job after, StoreBatch batch) {
+    if (after.name() == null) {
+      return; // listed by a heartbeat before its name arrived: nothing to group it under yet
+    }
+    long now = clock.millis();
+    boolean wasOver = before != null && before.status().isTerminal();
+    boolean isOver = after.status().isTerminal();
+    if (wasOver && (!isOver || before.status() != after.status())) {
+      takeBack(before, batch);
+    }
+    if (isOver && (!wasOver || before.status() != after.status())) {
+      HourBucket bucket = bucket(batch, now, after);
+      bucket.count(after.status().name(), 1);
+      switch (after.status()) {
+        case COMPLETED -> {
+          bucket.completed++;
+          if (after.durationMs() != null) {
+            DurationHistogram.add(bucket.durations, after.durationMs(), 1);
+          }
+        }
+        case FAILED -> {
+          bucket.failed++;
+          String type = after.error() == null ? null : after.error().type();
+          String message = after.error() == null ? null : after.error().message();
+          String category = after.error() == null || after.error().category() == null
+              ? ErrorClassifier.categorize(type, message) : after.error().category();
+          bucket.failure(ErrorSignature.of(type, message), type, category, now);
+        }
+        default -> bucket.flagged++; // CRASHED, LOST, ABANDONED: ended by a flag
+      }
+      put(batch, after, now, bucket);
+    }
+    FlagType raised = newLiveFlag(before, after);
+    if (raised != null) {
+      HourBucket bucket = bucket(batch, now, after);
+      bucket.count(raised.name(), 1);
+      bucket.flagged++;
+      put(batch, after, now, bucket);
+    }
+  }
+
+  @Override
+  public void summarized(WorkerIdentity worker, RunSummary summary, StoreBatch batch) {
+    if (summary.count() <= 0 || summary.name() == null) {
+      return;
+    }
+    long now = clock.millis();
+    BucketKey key = key(now, worker.service(), summary.name());
+    HourBucket bucket = bucket(batch, key);
+    bucket.count(JobStatus.COMPLETED.name(), summary.count());
+    bucket.completed += summary.count();
+    DurationHistogram.add(bucket.durations, summary.totalMs() / summary.count(), summary.count());
+    batch.put(Keyspace.HEALTH, key.encode(), bucket.encode());
+  }
+
+  /** A flag on a run that goes on living, raised by this change; {@code null} when none. */
+  private static FlagType newLiveFlag(Job before, Job after) {
+    if (after.flag() == null || after.flag().type().name().equals(after.status().name())) {
+      return null;
+    }
+    if (before != null && before.flag() != null && before.flag().type() == after.flag().type()) {
+      return null;
+    }
+    return after.flag().type();
+  }
+
+  /** Removes {@code before}'s terminal count from the hour it was counted in (a false positive). */
+  private void takeBack(Job before, StoreBatch batch) {
+    if (before.status() == JobStatus.COMPLETED || before.status() == JobStatus.FAILED) {
+      return; // ends the worker reported are never contradicted
+    }
+    long countedAt = before.flag() != null ? before.flag().flaggedAt()
+        : before.lastSeenAt() != null ? before.lastSeenAt() : before.firstSeenAt();
+    BucketKey key = key(countedAt, before.service(), before.name());
+    if (BucketKey.hourOf(clock.millis()) - key.hour() >= RETENTION_HOURS) {
+      return;
+    }
+    HourBucket bucket = bucket(batch, key);
+    bucket.count(before.status().name(), -1);
+    bucket.flagged = Math.max(0, bucket.flagged - 1);
+    batch.put(Keyspace.HEALTH, key.encode(), bucket.encode());
+  }
+
+  private HourBucket bucket(StoreBatch batch, long now, Job job) {
+    return bucket(batch, key(now, job.service(), job.name()));
+  }
+
+  private HourBucket bucket(StoreBatch batch, BucketKey key) {
+    if (batch != stagedIn) {
+      // A new transaction: what the previous one staged is written (or was never written).
+      staged.clear();
+      stagedIn = batch;
+      prune(batch);
+    }
+    HourBucket bucket = staged.get(key);
+    if (bucket == null) {
+      byte[] stored = store.get(Keyspace.HEALTH, key.encode());
+      bucket = stored == null ? new HourBucket() : HourBucket.decode(stored);
+      staged.put(key, bucket);
+    }
+    return bucket;
+  }
+
+  private void put(StoreBatch batch, Job job, long now, HourBucket bucket) {
+    batch.put(Keyspace.HEALTH, key(now, job.service(), job.name()).encode(), bucket.encode());
+  }
+
+  /** Once an hour, drops the hours past the retention in the same batch. */
+  private void prune(StoreBatch batch) {
+    long oldestKept = BucketKey.hourOf(clock.millis()) - RETENTION_HOURS + 1;
+    if (oldestKept > prunedBefore) {
+      batch.deleteRange(Keyspace.HEALTH, BucketKey.startOf(0), BucketKey.startOf(oldestKept));
+      prunedBefore = oldestKept;
+    }
+  }
+
+  private static BucketKey key(long at, String service, String name) {
+    return new BucketKey(BucketKey.hourOf(at), service == null ? "" : service, name);
+  }
+}

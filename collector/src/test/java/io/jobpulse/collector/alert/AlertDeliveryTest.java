@@ -1,0 +1,173 @@
+package io.jobpulse.collector.alert;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.jobpulse.collector.testing.AgentSpans;
+import io.jobpulse.collector.testing.AgentSpans.Active;
+import io.jobpulse.collector.testing.AgentSpans.Run;
+import io.jobpulse.collector.testing.RunningCollector;
+import io.jobpulse.collector.testing.TestHttp;
+import io.jobpulse.contract.JobOutcome;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alerts delivered to a real local webhook receiver that fails first, then accepts. */
+class AlertDeliveryTest {
+
+  @TempDir Path dir;
+  private final TestHttp http = new TestHttp();
+  private Receiver receiver;
+
+  @BeforeEach
+  void startReceiver() throws IOException {
+    receiver = new Receiver();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.server.stop(0);
+  }
+
+  @Test
+  void oneGroupedAlertPerWorkerCrashDeliveredExactlyOnceDespiteFailures() {
+    receiver.refuseNext(3);
+    AlertConfig alerts = new AlertConfig(List.of(
+        new AlertConfig.Webhook(receiver.url("/json"), AlertConfig.Format.JSON, false),
+        new AlertConfig.Webhook(receiver.url("/slack"), AlertConfig.Format.SLACK, true)),
+        Duration.ofMillis(20), Duration.ofMillis(200));
+    AgentSpans dying = new AgentSpans("payments");
+    AgentSpans leaving = new AgentSpans("payments");
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts))) {
+      long now = System.currentTimeMillis();
+      Run a = Run.create("com.acme.Settle#run", now);
+      Run b = Run.create("com.acme.Settle#run", now);
+      Run c = Run.create("com.acme.Refund#run", now);
+      http.export(collector.otlpPort(), dying.request(dying.jobStart(a, now), dying.jobStart(b, now),
+          dying.jobStart(c, now), dying.heartbeat(100, now, new Active(a, 0, null, "RUNNABLE"),
+              new Active(b, 0, null, "RUNNABLE"), new Active(c, 0, null, "RUNNABLE"))));
+      Run abandoned = Run.create("com.acme.Export#run", now);
+      Run completed = Run.create("com.acme.Export#run", now - 5);
+      http.export(collector.otlpPort(), leaving.request(leaving.jobStart(abandoned, now),
+          leaving.heartbeat(60_000, now, new Active(abandoned, 0, null, "RUNNABLE")),
+          leaving.jobEnd(completed, now, JobOutcome.COMPLETED)));
+      http.export(collector.otlpPort(), leaving.request(leaving.workerStop(now, abandoned)));
+
+      // json: the crash (3 runs, one alert) and the exit; slack: both, and the completion notice.
+      await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted.size() == 5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> depth(collector) == 0);
+
+      String crashKey = "/json " + keyStartingWith("/json worker:" + dying.instanceId() + ":CRASHED:");
+      JsonNode crash = receiver.bodies.get(crashKey);
+      assertEquals("worker_jobs_flagged", crash.path("kind").asText());
+      assertEquals("CRASHED", crash.path("flag").asText());
+      assertEquals(3, crash.path("jobs").size(), crash.toString());
+      assertTrue(crash.path("summary").asText().contains("3 jobs CRASHED"), crash.toString());
+      JsonNode slackCrash = receiver.bodies.get("/slack " + crashKey.substring("/json ".length()));
+      assertTrue(slackCrash.path("text").asText().contains("3 jobs CRASHED"), slackCrash.toString());
+      assertEquals("section", slackCrash.path("blocks").path(0).path("type").asText());
+      assertTrue(slackCrash.path("blocks").path(1).path("text").path("text").asText().contains("com.acme.Refund#run"));
+      keyStartingWith("/json worker:" + leaving.instanceId() + ":ABANDONED:");
+      assertTrue(receiver.accepted.containsKey("/slack completed:" + completed.id()), receiver.accepted.keySet().toString());
+      receiver.accepted.forEach((key, times) -> assertEquals(1, times.get(), key + " accepted " + times + " times"));
+      assertTrue(receiver.refused.get() == 0, "the refusals were retried");
+      assertTrue(scrape(collector).contains("jobpulse_alerts_delivered_total 5.0"), scrape(collector));
+    }
+  }
+
+  @Test
+  void pendingAlertsSurviveARestart() {
+    receiver.refuseNext(Integer.MAX_VALUE);
+    AlertConfig alerts = new AlertConfig(List.of(new AlertConfig.Webhook(receiver.url("/json"),
+        AlertConfig.Format.JSON, false)), Duration.ofMillis(20), Duration.ofMillis(100));
+    AgentSpans dying = new AgentSpans("payments");
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts))) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Settle#run", now);
+      http.export(collector.otlpPort(), dying.request(dying.jobStart(run, now),
+          dying.heartbeat(100, now, new Active(run, 0, null, "RUNNABLE"))));
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.attempts.get() >= 2);
+      assertEquals(1, depth(collector));
+    }
+    assertTrue(receiver.accepted.isEmpty());
+    receiver.refuseNext(0);
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.accepted.size() == 1);
+      assertTrue(keyStartingWith("/json worker:" + dying.instanceId() + ":CRASHED:").length() > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> depth(collector) == 0);
+      assertEquals(1, receiver.accepted.values().iterator().next().get());
+    }
+  }
+
+  private String keyStartingWith(String prefix) {
+    return receiver.accepted.keySet().stream().filter(k -> k.startsWith(prefix)).findFirst()
+        .map(k -> k.substring(k.indexOf(' ') + 1))
+        .orElseThrow(() -> new AssertionError("no alert " + prefix + " in " + receiver.accepted.keySet()));
+  }
+
+  private long depth(RunningCollector collector) {
+    String text = scrape(collector);
+    for (String line : text.split("\n")) {
+      if (line.startsWith("jobpulse_alert_outbox_depth ")) {
+        return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no outbox depth in " + text);
+  }
+
+  private String scrape(RunningCollector collector) {
+    return new String(http.get(collector.api("/metrics")).body());
+  }
+
+  /** A webhook receiver: refuses (500) as told, then accepts and records by path and idempotency key. */
+  private static final class Receiver {
+    final HttpServer server;
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger attempts = new AtomicInteger();
+    final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    final Map<String, JsonNode> bodies = new ConcurrentHashMap<>();
+
+    Receiver() throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", this::handle);
+      server.start();
+    }
+
+    void refuseNext(int n) {
+      refused.set(n);
+    }
+
+    URI url(String path) {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      attempts.incrementAndGet();
+      String key = exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Idempotency-Key");
+      if (refused.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        exchange.sendResponseHeaders(500, -1);
+      } else {
+        accepted.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        bodies.put(key, TestHttp.JSON.readTree(body));
+        exchange.sendResponseHeaders(204, -1);
+      }
+      exchange.close();
+    }
+  }
+}

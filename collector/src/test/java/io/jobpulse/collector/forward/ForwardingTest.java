@@ -1,0 +1,205 @@
+package io.jobpulse.collector.forward;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.jobpulse.collector.testing.AgentSpans;
+import io.jobpulse.collector.testing.AgentSpans.Active;
+import io.jobpulse.collector.testing.AgentSpans.Run;
+import io.jobpulse.collector.testing.OtlpSink;
+import io.jobpulse.collector.testing.RunningCollector;
+import io.jobpulse.collector.testing.TestHttp;
+import io.jobpulse.contract.AttributeKeys;
+import io.jobpulse.contract.JobOutcome;
+import io.jobpulse.contract.SpanNames;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real collector forwarding to a real downstream OTLP receiver: what it received arrives as it
+ * was sent, and a run it flags arrives ended, under the agent's own trace and span id.
+ */
+class ForwardingTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final HexFormat HEX = HexFormat.of();
+
+  @TempDir Path dir;
+  private final OtlpSink sink = new OtlpSink();
+  private final TestHttp http = new TestHttp();
+  private final AgentSpans agent = new AgentSpans("billing");
+
+  @AfterEach
+  void closeSink() {
+    sink.close();
+  }
+
+  @Test
+  void lifecycleSpansArriveAsReceivedAndHeartbeatsStayHomeByDefault() {
+    try (RunningCollector collector = forwardingCollector(forward -> forward.header("x-api-key", "secret-1"))) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Billing#run", now - 1_000);
+      Run queued = Run.create("com.acme.Billing#run", now - 500);
+      Span start = agent.jobStart(run, now - 900);
+      Span pending = agent.jobStart(queued, now - 400).toBuilder().setName(SpanNames.JOB_PENDING).build();
+      Span end = agent.jobEnd(run, now, JobOutcome.FAILED, 3, "java.io.IOException", "disk gone");
+      Span stop = agent.workerStop(now + 1);
+      // The heartbeat goes first: spans leave in the order they came, so once the goodbye has
+      // arrived, a forwarded heartbeat would have arrived before it.
+      http.export(collector.otlpPort(), agent.request(agent.heartbeat(5_000, now - 950, new Active(run, 1, 10L, "RUNNABLE")), start));
+      http.export(collector.otlpPort(), agent.request(pending));
+      http.export(collector.otlpPort(), agent.request(end));
+      http.export(collector.otlpPort(), agent.request(stop));
+
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.WORKER_STOP).isEmpty());
+      assertEquals(List.of(SpanNames.JOB_START, SpanNames.JOB_PENDING, SpanNames.JOB, SpanNames.WORKER_STOP),
+          sink.spans().stream().map(r -> r.span().getName()).toList());
+      List<Span> sent = List.of(start, pending, end, stop);
+      for (int i = 0; i < sent.size(); i++) {
+        OtlpSink.Received received = sink.spans().get(i);
+        assertEquals(OtlpEquivalence.normalize(sent.get(i)), OtlpEquivalence.normalize(received.span()));
+        assertEquals(attributes(agent.resourceSpans().getResource().getAttributesList()),
+            attributes(received.resource().getAttributesList()));
+        assertEquals(SpanNames.INSTRUMENTATION_SCOPE, received.scope().getName());
+        assertEquals(List.of("secret-1"), received.headers().get("x-api-key"));
+      }
+    }
+  }
+
+  @Test
+  void aCrashedRunsEndArrivesUnderTheAgentsTraceAndSpanId() {
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity(), 1)) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Import#run", now - 2_000);
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(run, now - 1_900,
+          AgentSpans.string(AttributeKeys.JOB_BUSINESS_ID, "order-17")),
+          agent.heartbeat(200, now, new Active(run, 5, 20L, "RUNNABLE"))));
+      // ...and then the worker falls silent: one missed 200 ms heartbeat and it is dead.
+
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.JOB).isEmpty());
+      OtlpSink.Received received = sink.spansNamed(SpanNames.JOB).get(0);
+      Span span = received.span();
+      assertEquals(run.traceId(), HEX.formatHex(span.getTraceId().toByteArray()));
+      assertEquals(run.id(), HEX.formatHex(span.getSpanId().toByteArray()));
+      assertEquals(Status.StatusCode.STATUS_CODE_ERROR, span.getStatus().getCode());
+      Map<String, AnyValue> attributes = attributes(span.getAttributesList());
+      assertEquals("CRASHED", attributes.get(AttributeKeys.FLAG_TYPE).getStringValue());
+      String reason = attributes.get(AttributeKeys.FLAG_REASON).getStringValue();
+      assertTrue(reason.contains("heartbeat"), reason);
+      assertEquals(reason, span.getStatus().getMessage());
+      assertEquals(run.id(), attributes.get(AttributeKeys.JOB_ID).getStringValue());
+      assertEquals(run.name(), attributes.get(AttributeKeys.JOB_NAME).getStringValue());
+      assertEquals("order-17", attributes.get(AttributeKeys.JOB_BUSINESS_ID).getStringValue());
+      assertEquals(1, attributes.get(AttributeKeys.JOB_ATTEMPT).getIntValue());
+      assertEquals(TimeUnit.MILLISECONDS.toNanos(run.startedAtMillis()), span.getStartTimeUnixNano());
+      assertTrue(span.getEndTimeUnixNano() > TimeUnit.MILLISECONDS.toNanos(now), "ends at the flag, after the last heartbeat");
+      // The original resource, as the agent sent it.
+      assertEquals(attributes(agent.resourceSpans().getResource().getAttributesList()),
+          attributes(received.resource().getAttributesList()));
+      assertEquals("CRASHED", http.getJson(collector.api("/api/jobs/" + run.id())).path("status").asText());
+      assertTrue(sink.spansNamed(SpanNames.WORKER_HEARTBEAT).isEmpty(), "heartbeats are not forwarded by default");
+      assertEquals(1, sink.spansNamed(SpanNames.JOB).size());
+    }
+  }
+
+  @Test
+  void heartbeatsAreForwardedWhenAsked() {
+    try (RunningCollector collector = forwardingCollector(forward -> forward.heartbeats(true))) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Billing#run", now);
+      Span heartbeat = agent.heartbeat(5_000, now, new Active(run, 1, null, "WAITING"));
+      http.export(collector.otlpPort(), agent.request(heartbeat));
+
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.WORKER_HEARTBEAT).isEmpty());
+      assertEquals(OtlpEquivalence.normalize(heartbeat), OtlpEquivalence.normalize(sink.spansNamed(SpanNames.WORKER_HEARTBEAT).get(0).span()));
+    }
+  }
+
+  @Test
+  void spansReceivedOverGrpcAreForwardedToo() throws Exception {
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity())) {
+      Run run = Run.create("com.acme.Grpc#run", System.currentTimeMillis());
+      Span start = agent.jobStart(run, System.currentTimeMillis());
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", collector.otlpGrpcPort()).usePlaintext().build();
+      try {
+        TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).export(agent.request(start));
+      } finally {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.JOB_START).isEmpty());
+      assertEquals(OtlpEquivalence.normalize(start), OtlpEquivalence.normalize(sink.spansNamed(SpanNames.JOB_START).get(0).span()));
+    }
+  }
+
+  @Test
+  void anEndpointThatRefusesAtFirstGetsTheSpansOnRetry() {
+    sink.refuseNext(2);
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity())) {
+      Run run = Run.create("com.acme.Retry#run", System.currentTimeMillis());
+      http.export(collector.otlpPort(), agent.request(agent.jobEnd(run, System.currentTimeMillis(), JobOutcome.COMPLETED)));
+
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.JOB).isEmpty());
+      assertEquals(2, sink.refused());
+      SpanForwarder forwarder = collector.collector().forwarder().orElseThrow();
+      await().atMost(WAIT).until(() -> forwarder.exportedSpans() == 1);
+      assertEquals(0, forwarder.droppedSpans() + forwarder.failedSpans());
+    }
+  }
+
+  @Test
+  void anEndpointThatIsAwayCostsDroppedSpansNeverIngest() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    int requests = 50;
+    SpanForwarder forwarder;
+    try (RunningCollector collector = new RunningCollector(dir, config -> config.forward(
+        ForwardConfig.builder("http://127.0.0.1:" + closedPort).queueCapacity(4).build()))) {
+      forwarder = collector.collector().forwarder().orElseThrow();
+      for (int i = 0; i < requests; i++) {
+        Run run = Run.create("com.acme.Away#run", System.currentTimeMillis());
+        // Acknowledged every time: the endpoint being away never reaches the senders.
+        http.export(collector.otlpPort(), agent.request(agent.jobEnd(run, System.currentTimeMillis(), JobOutcome.COMPLETED)));
+      }
+      // The first export retries against a refused port for seconds while the queue, 4 spans
+      // deep, overflows.
+      await().atMost(WAIT).until(() -> forwarder.droppedSpans() > 0);
+    }
+    // Stopped: whatever had not gone is counted, nothing is lost silently.
+    assertEquals(requests, forwarder.droppedSpans() + forwarder.failedSpans());
+    assertEquals(0, forwarder.exportedSpans());
+  }
+
+  private RunningCollector forwardingCollector(UnaryOperator<ForwardConfig.Builder> forward) {
+    return forwardingCollector(forward, 3);
+  }
+
+  private RunningCollector forwardingCollector(UnaryOperator<ForwardConfig.Builder> forward, int heartbeatMisses) {
+    return new RunningCollector(dir, config -> config.heartbeatMisses(heartbeatMisses)
+        .forward(forward.apply(ForwardConfig.builder(sink.baseUrl())).build()));
+  }
+
+  private static Map<String, AnyValue> attributes(List<KeyValue> keyValues) {
+    return keyValues.stream().collect(Collectors.toMap(KeyValue::getKey, KeyValue::getValue));
+  }
+}
