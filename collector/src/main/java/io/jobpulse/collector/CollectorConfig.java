@@ -20,6 +20,8 @@ public final class CollectorConfig {
   public static final int DEFAULT_OTLP_GRPC_PORT = 4317;
   public static final int DEFAULT_HTTP_PORT = 8090;
   public static final int DEFAULT_HEARTBEAT_MISSES = 3;
+  public static final String DEFAULT_BIND_HOST = "0.0.0.0";
+  public static final int DEFAULT_INGEST_QUEUE_CAPACITY = 1024;
 
   private final Path dataDir;
   private final String bindHost;
@@ -173,14 +175,14 @@ public final class CollectorConfig {
 
   public static final class Builder {
     private Path dataDir = Path.of(DEFAULT_DATA_DIR);
-    private String bindHost = "0.0.0.0";
+    private String bindHost = DEFAULT_BIND_HOST;
     private int otlpPort = DEFAULT_OTLP_PORT;
     private int otlpGrpcPort = DEFAULT_OTLP_GRPC_PORT;
     private int httpPort = DEFAULT_HTTP_PORT;
     private int heartbeatMisses = DEFAULT_HEARTBEAT_MISSES;
     private int maxRequestBytes = 16 * 1024 * 1024;
     private int maxDecompressedBytes = 64 * 1024 * 1024;
-    private int ingestQueueCapacity = 1024;
+    private int ingestQueueCapacity = DEFAULT_INGEST_QUEUE_CAPACITY;
     private Duration detectorTick = Duration.ofMillis(150);
     private Duration leaseIdleTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);

@@ -16,7 +16,9 @@ import io.jobpulse.collector.ingest.IngestLoop;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.jobpulse.collector.http.BearerToken;
 import io.jobpulse.collector.otlp.AcceptedSpans;
+import io.jobpulse.collector.otlp.IngestTokenInterceptor;
 import io.jobpulse.collector.otlp.LeaseRegistry;
 import io.jobpulse.collector.otlp.OtlpChannelInitializer;
 import io.jobpulse.collector.otlp.OtlpGrpcService;
@@ -94,7 +96,7 @@ public final class JobPulseCollector implements AutoCloseable {
     started = true;
     try {
       long startedAt = config.clock().millis();
-      store = JobStore.open(config.dataDir());
+      store = JobStore.open(config.dataDir(), config.fsync());
       JobStateMachine stateMachine = new JobStateMachine(store, config.clock());
       forwarder = config.forward().map(SpanForwarder::start).orElse(null);
       if (forwarder != null) {
@@ -123,17 +125,19 @@ public final class JobPulseCollector implements AutoCloseable {
       workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
       apiExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
           new DefaultThreadFactory("jobpulse-api", true));
+      BearerToken ingestToken = BearerToken.of(config.ingestToken());
       OtlpChannelInitializer otlp = new OtlpChannelInitializer(ingest, accepted, config.clock(),
-          config.maxRequestBytes(), config.maxDecompressedBytes(), config.leaseIdleTimeout());
+          config.maxRequestBytes(), config.maxDecompressedBytes(), config.leaseIdleTimeout(), config.requestTimeout(),
+          ingestToken);
       otlpChannel = bind(config.otlpPort(), IngestCounting.wrap(otlp, metrics.ingest()));
       LeaseRegistry leases = otlp.leases();
       LeaseStates leaseStates = id -> leases.isOpen(id) ? LeaseStates.State.CONNECTED
           : leases.everOpened(id) ? LeaseStates.State.CLOSED : LeaseStates.State.NONE;
       httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, ingest, config.clock(),
-          new HealthReport(store), metrics, leaseStates, config.apiToken()), apiExecutor));
+          new HealthReport(store), metrics, leaseStates, config.apiToken()), apiExecutor, config.requestTimeout()));
       grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.otlpGrpcPort()))
           .addService(ServerInterceptors.intercept(new OtlpGrpcService(ingest, accepted, config.clock()),
-              IngestCounting.grpc(metrics.ingest())))
+              new IngestTokenInterceptor(ingestToken), IngestCounting.grpc(metrics.ingest()))) // counted, then checked
           .maxInboundMessageSize(config.maxRequestBytes())
           .build();
       try {

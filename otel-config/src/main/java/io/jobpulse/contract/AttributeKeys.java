@@ -42,6 +42,10 @@ public final class AttributeKeys {
   public static final String HEARTBEAT_PENDING_JOBS = "jobpulse.heartbeat.pending_jobs";
   /** Job runs the agent could not track since it started (its inbox was full; long). */
   public static final String HEARTBEAT_DROPPED_RUNS = "jobpulse.heartbeat.dropped_runs";
+  /** Spans the agent could not queue for export since it started (its export queue was full; long). */
+  public static final String HEARTBEAT_DROPPED_SPANS = "jobpulse.heartbeat.dropped_spans";
+  /** Failures inside the agent since it started, each contained and the first of each kind logged (long). */
+  public static final String HEARTBEAT_AGENT_ERRORS = "jobpulse.heartbeat.agent_errors";
 
   // Short-run summary event (jobpulse.job.summary)
   public static final String SUMMARY_COUNT = "jobpulse.summary.count";

@@ -292,9 +292,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static Duration duration(String parameter, String text) {
     try {
-      return Durations.parse(text);
+      Duration duration = Durations.parse(text);
+      duration.toMillis(); // callers count in milliseconds: 999999999999999999m does not fit
+      return duration;
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpResponseStatus.BAD_REQUEST, parameter + ": " + e.getMessage());
+    } catch (ArithmeticException e) {
+      throw new ApiException(HttpResponseStatus.BAD_REQUEST, parameter + ": '" + text + "' is too long a duration");
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -132,7 +133,10 @@ final class ClientCommands {
       return "-";
     }
     long ms = value.asLong();
-    return ms < 1000 ? ms + "ms" : duration(ms / 1000);
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    return ms < 60_000 ? String.format(Locale.ROOT, "%.1fs", ms / 1000.0) : duration(ms / 1000);
   }
 
   private static String duration(JsonNode seconds) {

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
   static final String FORWARD_HEARTBEATS = "forward-heartbeats";
   /** YAML (or JOBPULSE_FORWARD): {endpoint: http://otel-collector:4318, heartbeats: false, headers: {...}}. */
   static final String FORWARD = "forward";
+  static final String BIND = "bind";
+  static final String FSYNC = "fsync";
+  static final String INGEST_TOKEN = "ingest-token";
+  static final String INGEST_QUEUE_CAPACITY = "ingest-queue-capacity";
 
   @Option(names = "--" + DATA_DIR, description = "RocksDB directory (default ./jobpulse-data).")
   String dataDir;
@@ -93,6 +97,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "A header sent with forwarded spans (repeatable), added to YAML 'forward.headers'.")
   Map<String, String> forwardHeaders;
 
+  @Option(names = "--" + BIND, description = "Address every port listens on (default 0.0.0.0, all; 127.0.0.1: this host only).")
+  String bind;
+
+  @Option(names = "--" + FSYNC, arity = "0..1", fallbackValue = "true",
+      description = "Sync every write to disk before acknowledging it: survives power loss, costs throughput (default false).")
+  String fsync;
+
+  @Option(names = "--" + INGEST_TOKEN, description = "Token OTLP senders (HTTP, gRPC, lease) must present as Authorization: "
+      + "Bearer (default none; better from JOBPULSE_INGEST_TOKEN than a flag others can see in ps).")
+  String ingestToken;
+
+  @Option(names = "--" + INGEST_QUEUE_CAPACITY,
+      description = "OTLP requests that may wait for the ingest thread before senders get 503 + Retry-After (default 1024).")
+  String ingestQueueCapacity;
+
   @Option(names = "--" + CONFIG, description = "YAML file of settings (keys as the flags: http-port: 8090).")
   Path config;
 
@@ -134,12 +153,25 @@ final class ServeCommand implements Callable<Integer> {
     putIfGiven(flags, API_TOKEN, apiToken);
     putIfGiven(flags, FORWARD_ENDPOINT, forwardEndpoint);
     putIfGiven(flags, FORWARD_HEARTBEATS, forwardHeartbeats);
+    putIfGiven(flags, BIND, bind);
+    putIfGiven(flags, FSYNC, fsync);
+    putIfGiven(flags, INGEST_TOKEN, ingestToken);
+    putIfGiven(flags, INGEST_QUEUE_CAPACITY, ingestQueueCapacity);
     String configFile = config != null ? config.toString() : environment.get(SettingSources.environmentName(CONFIG));
     SettingSources sources = SettingSources.of(flags, environment,
         configFile == null || configFile.isBlank() ? null : Path.of(configFile));
     String dir = sources.text(DATA_DIR);
+    String bindHost = sources.text(BIND);
+    String fsyncText = sources.text(FSYNC);
+    if (fsyncText != null && !fsyncText.equalsIgnoreCase("true") && !fsyncText.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(sources.describe(FSYNC) + " must be true or false, got '" + fsyncText + "'");
+    }
     return CollectorConfig.builder()
         .dataDir(Path.of(dir != null ? dir : CollectorConfig.DEFAULT_DATA_DIR))
+        .bindHost(bindHost != null && !bindHost.isBlank() ? bindHost.trim() : CollectorConfig.DEFAULT_BIND_HOST)
+        .fsync(Boolean.parseBoolean(fsyncText))
+        .ingestToken(sources.text(INGEST_TOKEN))
+        .ingestQueueCapacity(sources.integer(INGEST_QUEUE_CAPACITY, CollectorConfig.DEFAULT_INGEST_QUEUE_CAPACITY))
         .otlpPort(sources.integer(OTLP_PORT, CollectorConfig.DEFAULT_OTLP_PORT))
         .otlpGrpcPort(sources.integer(OTLP_GRPC_PORT, CollectorConfig.DEFAULT_OTLP_GRPC_PORT))
         .httpPort(sources.integer(HTTP_PORT, CollectorConfig.DEFAULT_HTTP_PORT))

@@ -169,7 +169,8 @@ public final class SpanForwarder implements StateListener, AcceptedSpans, AutoCl
       } catch (InterruptedException e) {
         break;
       }
-      // Take what is waiting, up to a batch: requests are batched by their senders already.
+      // Take everything waiting, exporting each full batch: senders batch already, so a quiet
+      // collector exports at once rather than after a delay.
       while (item != null) {
         queuedSpans.addAndGet(-item.spans());
         collect(item, batch);

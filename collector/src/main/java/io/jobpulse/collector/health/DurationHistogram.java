@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Run durations as counts in logarithmic buckets, four per power of two (each bucket at most ~19%
- * wide): a bounded, mergeable summary from which p50/p95 are read to within a bucket. A sparse
+ * Run durations as counts in logarithmic buckets, four per power of two (each bucket ~19% wide):
+ * a bounded, mergeable summary from which p50/p95 are read to within a bucket. A sparse
  * map of bucket index to count, so that an hour with a handful of runs stores a handful of
  * entries.
  */
@@ -24,9 +24,15 @@ final class DurationHistogram {
     return Math.min(index, MAX_INDEX);
   }
 
-  /** The upper bound of bucket {@code index} in milliseconds: every duration in it is at most that. */
-  static long upperBoundMs(int index) {
-    return (long) Math.floor(Math.pow(2, (double) index / BUCKETS_PER_DOUBLING));
+  /**
+   * The duration bucket {@code index} stands for: the geometric middle of its bounds, so that the
+   * value read back is within ~9% of every duration counted in it.
+   */
+  static long representativeMs(int index) {
+    if (index == 0) {
+      return 1;
+    }
+    return Math.max(1, Math.round(Math.pow(2, (index - 0.5) / BUCKETS_PER_DOUBLING)));
   }
 
   /** Adds {@code count} runs of {@code durationMs} to {@code histogram}. */
@@ -35,7 +41,7 @@ final class DurationHistogram {
   }
 
   /**
-   * The {@code quantile} (0–1) of the merged histogram, as its bucket's upper bound; {@code null}
+   * The {@code quantile} (0–1) of the merged histogram, as its bucket's representative; {@code null}
    * when it holds no run.
    */
   static Long quantile(TreeMap<Integer, Long> merged, double quantile) {
@@ -51,10 +57,10 @@ final class DurationHistogram {
     for (Map.Entry<Integer, Long> bucket : merged.entrySet()) {
       seen += bucket.getValue();
       if (seen >= rank) {
-        return upperBoundMs(bucket.getKey());
+        return representativeMs(bucket.getKey());
       }
     }
-    return upperBoundMs(merged.lastKey());
+    return representativeMs(merged.lastKey());
   }
 
   private DurationHistogram() {}

@@ -12,7 +12,10 @@ import io.jobpulse.collector.store.Keyspace;
 import io.jobpulse.collector.store.StoreBatch;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps the hourly health aggregates of every job name as runs end and flags are raised, so that
@@ -20,8 +23,10 @@ import java.util.Map;
  *
  * <p>Each update is staged into the very batch that writes the run's change, so the aggregates
  * and the runs can never disagree after a crash. Runs on the ingest thread only (see {@link
- * StateListener}); the buckets a transaction touches are read once from the store and kept until
- * the next transaction's batch appears (a batch whose write failed is simply forgotten).
+ * StateListener}); a bucket is read from the store once, then kept in memory while its hour is
+ * current; a transaction changes the buckets it touches in memory and writes each once, before its
+ * batch is written (see {@link #beforeWrite}). When a transaction's write fails, every kept bucket
+ * is forgotten and read again: memory never runs ahead of the store.
  *
  * <p>What is counted, in the hour (collector clock) it happened: a run ending (by its status;
  * completed ones with their duration, failed ones with their category and signature); a flag
@@ -36,8 +41,15 @@ public final class HealthAggregator implements StateListener {
 
   private final JobStore store;
   private final Clock clock;
-  private final Map<BucketKey, HourBucket> staged = new HashMap<>();
+  /** The buckets as written, plus the current transaction's changes (see {@link #bucket}). */
+  private final Map<BucketKey, HourBucket> kept = new HashMap<>();
+  /** The buckets the current transaction changed. */
+  private final Set<BucketKey> staged = new HashSet<>();
   private StoreBatch stagedIn;
+  /** The batch being written with this listener's changes, {@code null} when it has none. */
+  private StoreBatch writing;
+  private StoreBatch lastWritten;
+  private long keptHour = Long.MIN_VALUE;
   private long prunedBefore = Long.MIN_VALUE;
 
   public HealthAggregator(JobStore store, Clock clock) {
@@ -76,14 +88,12 @@ public final class HealthAggregator implements StateListener {
         }
         default -> bucket.flagged++; // CRASHED, LOST, ABANDONED: ended by a flag
       }
-      put(batch, after, now, bucket);
     }
     FlagType raised = newLiveFlag(before, after);
     if (raised != null) {
       HourBucket bucket = bucket(batch, now, after);
       bucket.count(raised.name(), 1);
       bucket.flagged++;
-      put(batch, after, now, bucket);
     }
   }
 
@@ -98,7 +108,24 @@ public final class HealthAggregator implements StateListener {
     bucket.count(JobStatus.COMPLETED.name(), summary.count());
     bucket.completed += summary.count();
     DurationHistogram.add(bucket.durations, summary.totalMs() / summary.count(), summary.count());
-    batch.put(Keyspace.HEALTH, key.encode(), bucket.encode());
+  }
+
+  /** Writes each bucket the transaction changed, once, however many of its runs changed it. */
+  @Override
+  public void beforeWrite(StoreBatch batch) {
+    writing = batch == stagedIn ? batch : null;
+    if (writing != null) {
+      for (BucketKey key : staged) {
+        batch.put(Keyspace.HEALTH, key.encode(), kept.get(key).encode());
+      }
+    }
+  }
+
+  @Override
+  public void committed(List<JobChange> jobs, List<WorkerChange> workers) {
+    if (writing != null) {
+      lastWritten = writing; // this transaction's changes are in the store
+    }
   }
 
   /** A flag on a run that goes on living, raised by this change; {@code null} when none. */
@@ -126,7 +153,6 @@ public final class HealthAggregator implements StateListener {
     HourBucket bucket = bucket(batch, key);
     bucket.count(before.status().name(), -1);
     bucket.flagged = Math.max(0, bucket.flagged - 1);
-    batch.put(Keyspace.HEALTH, key.encode(), bucket.encode());
   }
 
   private HourBucket bucket(StoreBatch batch, long now, Job job) {
@@ -135,22 +161,25 @@ public final class HealthAggregator implements StateListener {
 
   private HourBucket bucket(StoreBatch batch, BucketKey key) {
     if (batch != stagedIn) {
-      // A new transaction: what the previous one staged is written (or was never written).
+      long hour = BucketKey.hourOf(clock.millis());
+      if (stagedIn != lastWritten || hour != keptHour) {
+        // The previous transaction's changes never reached the store, or a new hour began (past
+        // hours are rarely touched again): read afresh.
+        kept.clear();
+        keptHour = hour;
+      }
       staged.clear();
       stagedIn = batch;
       prune(batch);
     }
-    HourBucket bucket = staged.get(key);
+    HourBucket bucket = kept.get(key);
     if (bucket == null) {
       byte[] stored = store.get(Keyspace.HEALTH, key.encode());
       bucket = stored == null ? new HourBucket() : HourBucket.decode(stored);
-      staged.put(key, bucket);
+      kept.put(key, bucket);
     }
+    staged.add(key);
     return bucket;
-  }
-
-  private void put(StoreBatch batch, Job job, long now, HourBucket bucket) {
-    batch.put(Keyspace.HEALTH, key(now, job.service(), job.name()).encode(), bucket.encode());
   }
 
   /** Once an hour, drops the hours past the retention in the same batch. */

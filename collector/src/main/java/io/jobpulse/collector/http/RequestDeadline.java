@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +29,16 @@ import java.util.concurrent.TimeUnit;
 public final class RequestDeadline extends ChannelDuplexHandler {
 
   private final long timeoutNanos;
+  private final ErrorResponder errors;
   private ScheduledFuture<?> deadline;
   /** A request's head arrived and its end did not yet. */
   private boolean receiving;
   /** Complete requests not answered yet (HTTP/1.1 lets a client pipeline several). */
   private int unanswered;
 
-  public RequestDeadline(Duration timeout) {
+  public RequestDeadline(Duration timeout, ErrorResponder errors) {
     this.timeoutNanos = timeout.toNanos();
+    this.errors = errors;
   }
 
   @Override
@@ -82,8 +83,8 @@ public final class RequestDeadline extends ChannelDuplexHandler {
       }
     }
     ctx.write(msg, promise);
-    if (msg instanceof LastHttpContent && unanswered == 0 && !receiving) {
-      arm(ctx); // the last answer is out: the next request has the full timeout
+    if (msg instanceof LastHttpContent && unanswered == 0) {
+      arm(ctx); // the last answer is out: the next request (maybe begun) has until the deadline
     }
   }
 
@@ -123,9 +124,8 @@ public final class RequestDeadline extends ChannelDuplexHandler {
       return;
     }
     receiving = false;
-    byte[] reason = ("{\"error\":\"the request was not complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-        + " ms\"}").getBytes(StandardCharsets.UTF_8);
-    HttpResponse timeout = HttpResponses.of(HttpResponseStatus.REQUEST_TIMEOUT, HttpHeaderValues.APPLICATION_JSON, reason);
+    HttpResponse timeout = errors.response(HttpResponseStatus.REQUEST_TIMEOUT,
+        "the request was not complete within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     timeout.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(timeout).addListener(ChannelFutureListener.CLOSE);
   }

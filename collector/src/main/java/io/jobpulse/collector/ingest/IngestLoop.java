@@ -2,8 +2,12 @@ package io.jobpulse.collector.ingest;
 
 import io.jobpulse.collector.detect.Detector;
 import io.jobpulse.collector.state.JobStateMachine;
+import io.jobpulse.collector.state.ReceivedSpans;
+import io.jobpulse.collector.state.SpanEvent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,10 +19,23 @@ import java.util.function.Function;
  * from a bounded queue and runs the detector between them, so the state machine and the store
  * have a single writer and need no lock.
  *
- * <p>Producers never block: {@link #trySubmit} returns {@code null} when the queue is full, and
- * the caller answers "try later" (503). A task's future completes after its changes are written.
+ * <p>Group commit: the thread takes every request queued (up to {@link #MAX_GROUP}) and applies
+ * them in one transaction, one RocksDB write; each request's future completes after that write,
+ * so an acknowledgement still means "durable". A group whose transaction fails is retried request
+ * by request, so one bad request fails alone.
+ *
+ * <p>Liveness under backlog: the detector judges as of the receive time of the oldest request
+ * still queued (not of the wall clock), because everything received before it has been applied.
+ * However long the collector's own backlog, it is never mistaken for the workers' silence; a
+ * worker that really went silent is flagged once the state has caught up with its timeout.
+ *
+ * <p>Producers never block: {@code trySubmit...} returns {@code null} when the queue is full, and
+ * the caller answers "try later" (503).
  */
 public final class IngestLoop implements AutoCloseable {
+
+  /** The most requests one transaction (one store write) covers: bounds a group's latency and memory. */
+  static final int MAX_GROUP = 256;
 
   private static final System.Logger LOG = System.getLogger(IngestLoop.class.getName());
 
@@ -26,7 +43,7 @@ public final class IngestLoop implements AutoCloseable {
   private final Detector detector;
   private final Clock clock;
   private final long tickNanos;
-  private final BlockingQueue<Task<?>> queue;
+  private final BlockingQueue<Task> queue;
   private final Thread thread;
   private volatile boolean stopping;
 
@@ -45,16 +62,25 @@ public final class IngestLoop implements AutoCloseable {
   }
 
   /**
-   * Queues {@code work} to run on the ingest thread.
+   * Queues the spans of one request, received at {@code receivedAt} (collector clock, stamped
+   * where the request arrived), to be applied on the ingest thread.
+   *
+   * @param whenWritten runs on the ingest thread once the spans are written, before the future
+   *     completes (in the order requests are applied); it must not block
+   * @return a future completed once the spans are durable, or {@code null} when the queue is full
+   *     or the loop is stopping
+   */
+  public CompletableFuture<Void> trySubmitSpans(List<SpanEvent> events, long receivedAt, Runnable whenWritten) {
+    return offer(new SpansTask(new ReceivedSpans(events, receivedAt), whenWritten));
+  }
+
+  /**
+   * Queues {@code work} to run on the ingest thread, alone in its transaction.
    *
    * @return its result's future, or {@code null} when the queue is full or the loop is stopping
    */
   public <T> CompletableFuture<T> trySubmit(Function<JobStateMachine, T> work) {
-    if (stopping) {
-      return null;
-    }
-    Task<T> task = new Task<>(work);
-    return queue.offer(task) ? task.result : null;
+    return offer(new WorkTask<>(work, clock.millis()));
   }
 
   /** Whether tasks are still taken: {@code false} once {@link #close} began. */
@@ -62,20 +88,33 @@ public final class IngestLoop implements AutoCloseable {
     return !stopping;
   }
 
+  private <T> CompletableFuture<T> offer(Task task) {
+    if (stopping || !queue.offer(task)) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<T> result = (CompletableFuture<T>) task.result;
+    return result;
+  }
+
   private void run() {
+    List<Task> taken = new ArrayList<>(MAX_GROUP);
     long nextTick = System.nanoTime() + tickNanos;
     while (!stopping) {
       try {
-        Task<?> task = queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (task != null) {
-          task.run(stateMachine);
+        Task first = queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (first != null) {
+          taken.add(first);
+          queue.drainTo(taken, MAX_GROUP - 1);
+          runAll(taken);
+          taken.clear();
         }
       } catch (InterruptedException e) {
         break; // close() wants us out; the queue is drained below
       }
       if (System.nanoTime() - nextTick >= 0) {
         try {
-          detector.tick(stateMachine, clock.millis());
+          detector.tick(stateMachine, judgedAt());
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.ERROR, "detector tick failed; retrying at the next tick", e);
         }
@@ -83,8 +122,58 @@ public final class IngestLoop implements AutoCloseable {
       }
     }
     // Whatever was accepted is still written: its sender waits for the acknowledgement.
-    for (Task<?> task; (task = queue.poll()) != null; ) {
-      task.run(stateMachine);
+    while (queue.drainTo(taken, MAX_GROUP) > 0) {
+      runAll(taken);
+      taken.clear();
+    }
+  }
+
+  /**
+   * The moment up to which the state has seen everything received: the receive time of the oldest
+   * task still queued, or now when none is. (Requests are stamped on several I/O threads before they
+   * are queued, so queue order follows receive order to within the milliseconds of decoding.)
+   */
+  private long judgedAt() {
+    long now = clock.millis();
+    Task oldest = queue.peek();
+    return oldest == null ? now : Math.min(now, oldest.receivedAt());
+  }
+
+  /** Runs {@code tasks} in order: consecutive span requests as one group, other work alone. */
+  private void runAll(List<Task> tasks) {
+    int groupStart = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      if (tasks.get(i) instanceof WorkTask<?> work) {
+        applyGroup(tasks.subList(groupStart, i));
+        work.run(stateMachine);
+        groupStart = i + 1;
+      }
+    }
+    applyGroup(tasks.subList(groupStart, tasks.size()));
+  }
+
+  private void applyGroup(List<Task> group) {
+    if (group.isEmpty()) {
+      return;
+    }
+    if (group.size() > 1) {
+      List<ReceivedSpans> requests = new ArrayList<>(group.size());
+      for (Task task : group) {
+        requests.add(((SpansTask) task).spans);
+      }
+      try {
+        stateMachine.applyAll(requests);
+        for (Task task : group) {
+          ((SpansTask) task).written();
+        }
+        return;
+      } catch (RuntimeException e) {
+        // Nothing of the group was written: find the request at fault by applying them one by one.
+        LOG.log(System.Logger.Level.WARNING, "a group of " + group.size() + " requests failed; applying them one by one", e);
+      }
+    }
+    for (Task task : group) {
+      ((SpansTask) task).applyAlone(stateMachine);
     }
   }
 
@@ -100,17 +189,69 @@ public final class IngestLoop implements AutoCloseable {
     }
     // A producer that passed the stopping check just before it was set may have queued a task
     // after the drain: refuse it rather than leave its sender waiting.
-    for (Task<?> task; (task = queue.poll()) != null; ) {
+    for (Task task; (task = queue.poll()) != null; ) {
       task.result.completeExceptionally(new IllegalStateException("the collector is stopping"));
     }
   }
 
-  private static final class Task<T> {
-    final Function<JobStateMachine, T> work;
-    final CompletableFuture<T> result = new CompletableFuture<>();
+  /** A queued task: its future, and when it was received (what the detector judges by). */
+  private abstract static sealed class Task permits SpansTask, WorkTask {
+    final CompletableFuture<Object> result = new CompletableFuture<>();
 
-    Task(Function<JobStateMachine, T> work) {
+    abstract long receivedAt();
+  }
+
+  /** The spans of one request; grouped with its neighbours into one transaction. */
+  private static final class SpansTask extends Task {
+    final ReceivedSpans spans;
+    final Runnable whenWritten;
+
+    SpansTask(ReceivedSpans spans, Runnable whenWritten) {
+      this.spans = spans;
+      this.whenWritten = whenWritten;
+    }
+
+    @Override
+    long receivedAt() {
+      return spans.receivedAt();
+    }
+
+    void applyAlone(JobStateMachine stateMachine) {
+      try {
+        stateMachine.apply(spans.events(), spans.receivedAt());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "ingest task failed", e);
+        result.completeExceptionally(e);
+        return;
+      }
+      written();
+    }
+
+    /** The spans are durable: tell the caller's hook, then the sender. */
+    void written() {
+      try {
+        whenWritten.run();
+      } catch (RuntimeException e) {
+        // Written already: a failing hook must not make a durable request look lost.
+        LOG.log(System.Logger.Level.WARNING, "a hook after an ingest write failed", e);
+      }
+      result.complete(null);
+    }
+  }
+
+  /** Anything else (an operator command): alone in its transaction, in queue order. */
+  private static final class WorkTask<T> extends Task {
+    final Function<JobStateMachine, T> work;
+    final long submittedAt;
+
+    WorkTask(Function<JobStateMachine, T> work, long submittedAt) {
       this.work = work;
+      this.submittedAt = submittedAt;
+    }
+
+    @Override
+    long receivedAt() {
+      return submittedAt;
     }
 
     void run(JobStateMachine stateMachine) {

@@ -113,13 +113,22 @@ public final class IngestCounting {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest request && request.method().equals(HttpMethod.POST)
-          && new QueryStringDecoder(request.uri()).path().equals(OtlpPaths.TRACES)) {
+          && isTraces(request.uri())) {
         metrics.httpRequest();
       }
       if (msg instanceof HttpContent content) {
         metrics.httpBytes(content.content().readableBytes());
       }
       ctx.fireChannelRead(msg);
+    }
+
+    /** A URI that cannot be percent-decoded is not an export: MalformedRequests answers it 400. */
+    private static boolean isTraces(String uri) {
+      try {
+        return new QueryStringDecoder(uri).path().equals(OtlpPaths.TRACES);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
 
     @Override

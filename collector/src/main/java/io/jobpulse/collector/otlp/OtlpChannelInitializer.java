@@ -1,5 +1,9 @@
 package io.jobpulse.collector.otlp;
 
+import io.jobpulse.collector.http.BearerToken;
+import io.jobpulse.collector.http.ErrorResponder;
+import io.jobpulse.collector.http.MalformedRequests;
+import io.jobpulse.collector.http.RequestDeadline;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -22,18 +26,27 @@ public final class OtlpChannelInitializer extends ChannelInitializer<SocketChann
   private final int maxBodyBytes;
   private final OtlpHttpHandler handler;
   private final LeaseRegistry leases;
+  private final Duration requestTimeout;
+  /** OTLP errors are {@code google.rpc.Status}; before the request's own format is known, in JSON. */
+  private static final ErrorResponder ERRORS = (status, reason) ->
+      OtlpHttpHandler.statusResponse(OtlpFormat.JSON, status, reason);
+  private static final MalformedRequests MALFORMED = new MalformedRequests(ERRORS);
 
   /**
    * @param accepted told of each request once it is written, before it is acknowledged
    * @param leaseIdleTimeout how long a lease may stay silent (no {@code PING}) before it is closed
    *     and its worker declared dead
+   * @param requestTimeout how long a connection may take to deliver a complete HTTP request
+   * @param ingestToken what requests and leases must present as {@code Authorization: Bearer}
    */
   public OtlpChannelInitializer(IngestLoop ingest, AcceptedSpans accepted, Clock clock, int maxBodyBytes,
-      int maxDecompressedBytes, Duration leaseIdleTimeout) {
+      int maxDecompressedBytes, Duration leaseIdleTimeout, Duration requestTimeout, BearerToken ingestToken) {
     this.maxBodyBytes = maxBodyBytes;
+    this.requestTimeout = requestTimeout;
     LeaseUpgrade upgrade = new LeaseUpgrade(ingest, clock, leaseIdleTimeout);
     this.leases = upgrade.registry();
-    this.handler = new OtlpHttpHandler(ingest, accepted, new OtlpBodyDecoder(maxDecompressedBytes), clock, upgrade);
+    this.handler = new OtlpHttpHandler(ingest, accepted, new OtlpBodyDecoder(maxDecompressedBytes), clock, upgrade,
+        ingestToken);
   }
 
   /** Who holds a liveness lease on this port (for the API's workers view). */
@@ -45,6 +58,8 @@ public final class OtlpChannelInitializer extends ChannelInitializer<SocketChann
   protected void initChannel(SocketChannel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(HTTP, new HttpServerCodec());
+    pipeline.addLast("deadline", new RequestDeadline(requestTimeout, ERRORS)); // leaves by itself on the lease's 101
+    pipeline.addLast("malformed", MALFORMED);
     pipeline.addLast(AGGREGATOR, new HttpObjectAggregator(maxBodyBytes));
     pipeline.addLast(OTLP, handler);
   }

@@ -37,11 +37,8 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
       reply(responses, decoded);
       return;
     }
-    CompletableFuture<Void> written = ingest.trySubmit(stateMachine -> {
-      stateMachine.apply(decoded.events(), receivedAt);
-      accepted.accepted(request); // on the ingest thread, so it follows the state's own order
-      return null;
-    });
+    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt,
+        () -> accepted.accepted(request)); // on the ingest thread once written, so it follows the state's own order
     if (written == null) {
       responses.onError(Status.UNAVAILABLE
           .withDescription("the collector is busy (ingest queue full); retry later").asRuntimeException());

@@ -2,8 +2,10 @@ package io.jobpulse.collector.otlp;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.google.protobuf.CodedOutputStream;
+import io.jobpulse.collector.http.BearerToken;
 import io.jobpulse.collector.http.HttpResponses;
 import io.jobpulse.collector.ingest.IngestLoop;
+import io.jobpulse.contract.ConfigKeys;
 import io.jobpulse.contract.LeaseProtocol;
 import io.jobpulse.contract.OtlpPaths;
 import io.netty.channel.ChannelHandler;
@@ -44,14 +46,16 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private final OtlpBodyDecoder decoder;
   private final Clock clock;
   private final LeaseUpgrade leases;
+  private final BearerToken ingestToken;
 
   OtlpHttpHandler(IngestLoop ingest, AcceptedSpans accepted, OtlpBodyDecoder decoder, Clock clock,
-      LeaseUpgrade leases) {
+      LeaseUpgrade leases, BearerToken ingestToken) {
     this.ingest = ingest;
     this.accepted = accepted;
     this.decoder = decoder;
     this.clock = clock;
     this.leases = leases;
+    this.ingestToken = ingestToken;
   }
 
   @Override
@@ -61,6 +65,14 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     OtlpFormat format = OtlpFormat.ofMediaType(HttpUtil.getMimeType(request));
     OtlpFormat replyFormat = format != null ? format : OtlpFormat.JSON;
     String path = new QueryStringDecoder(request.uri()).path();
+    if ((path.equals(LeaseProtocol.PATH) || path.equals(OtlpPaths.TRACES))
+        && !ingestToken.allows(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+      FullHttpResponse response = statusResponse(replyFormat, HttpResponseStatus.UNAUTHORIZED,
+          "send Authorization: Bearer <the collector's ingest token> (the agent's " + ConfigKeys.INGEST_TOKEN + ")");
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+      HttpResponses.send(ctx, keepAlive, response);
+      return;
+    }
     if (path.equals(LeaseProtocol.PATH)) {
       upgradeToLease(ctx, request, keepAlive);
       return;
@@ -97,11 +109,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       sendSuccess(ctx, keepAlive, format, decoded);
       return;
     }
-    CompletableFuture<Void> written = ingest.trySubmit(stateMachine -> {
-      stateMachine.apply(decoded.events(), receivedAt);
-      accepted.accepted(export); // on the ingest thread, so it follows the state's own order
-      return null;
-    });
+    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt,
+        () -> accepted.accepted(export)); // on the ingest thread once written, so it follows the state's own order
     if (written == null) {
       sendUnavailable(ctx, keepAlive, format, "the collector is busy (ingest queue full); retry later");
       return;
@@ -200,6 +209,8 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private static int grpcCode(HttpResponseStatus status) {
     return switch (status.code()) {
       case 400 -> 3; // INVALID_ARGUMENT
+      case 401 -> 16; // UNAUTHENTICATED
+      case 408 -> 4; // DEADLINE_EXCEEDED
       case 404, 405, 415 -> 12; // UNIMPLEMENTED
       case 413 -> 8; // RESOURCE_EXHAUSTED
       case 503 -> 14; // UNAVAILABLE

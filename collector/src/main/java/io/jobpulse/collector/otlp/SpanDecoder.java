@@ -37,10 +37,18 @@ final class SpanDecoder {
     String reason = null;
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       Attributes resource = new Attributes(resourceSpans.getResource().getAttributesList());
-      String instanceId = resource.string(AttributeKeys.SERVICE_INSTANCE_ID);
-      WorkerIdentity worker = instanceId == null ? null : new WorkerIdentity(instanceId,
-          resource.string(AttributeKeys.SERVICE_NAME), resource.longValue(AttributeKeys.PROCESS_PID),
-          resource.string(AttributeKeys.HOST_NAME), resource.string(AttributeKeys.AGENT_VERSION));
+      WorkerIdentity worker;
+      String unusableResource = null;
+      try {
+        String instanceId = resource.string(AttributeKeys.SERVICE_INSTANCE_ID);
+        worker = instanceId == null ? null : new WorkerIdentity(instanceId,
+            resource.string(AttributeKeys.SERVICE_NAME), resource.longValue(AttributeKeys.PROCESS_PID),
+            resource.string(AttributeKeys.HOST_NAME), resource.string(AttributeKeys.AGENT_VERSION));
+      } catch (IllegalArgumentException e) {
+        // A resource attribute of the wrong type: its JobPulse spans are rejected, not the request.
+        worker = null;
+        unusableResource = "its resource's " + e.getMessage();
+      }
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
         for (Span span : scopeSpans.getSpansList()) {
           if (!isJobPulseSpan(span.getName())) {
@@ -48,7 +56,8 @@ final class SpanDecoder {
           }
           try {
             if (worker == null) {
-              throw new IllegalArgumentException("its resource has no " + AttributeKeys.SERVICE_INSTANCE_ID);
+              throw new IllegalArgumentException(unusableResource != null ? unusableResource
+                  : "its resource has no " + AttributeKeys.SERVICE_INSTANCE_ID);
             }
             events.add(decode(worker, span));
           } catch (IllegalArgumentException e) {

@@ -81,6 +81,8 @@ public final class JobStateMachine {
   private final Map<String, Job> liveJobs = new HashMap<>();
   /** Live run ids by {@link RunIndexes#businessKey}: how a duplicate is found without a scan. */
   private final Map<String, Set<String>> liveByBusinessKey = new HashMap<>();
+  /** Live run ids by worker: what a dead or departing worker leaves behind, without a scan of every live run. */
+  private final Map<String, Set<String>> liveByWorker = new HashMap<>();
   private final Map<String, Worker> aliveWorkers = new HashMap<>();
   private final Map<String, RunTotals> runTotals;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -112,9 +114,29 @@ public final class JobStateMachine {
 
   /** Applies the spans of one request, received at {@code receivedAt} (collector clock). */
   public void apply(List<SpanEvent> events, long receivedAt) {
+    Transaction tx = new Transaction();
+    stage(tx, events, receivedAt);
+    tx.commit();
+  }
+
+  /**
+   * Applies several requests, in order, as ONE transaction: one store write for all of them (group
+   * commit). The outcome is that of applying them one by one, except that what follows from the
+   * runs' changes (children counts, attempts, duplicates) is settled once, on where the group leaves
+   * each run, and listeners see each run's change across the whole group. All or nothing: when this
+   * throws, nothing was written and the live state is unchanged.
+   */
+  public void applyAll(List<ReceivedSpans> requests) {
+    Transaction tx = new Transaction();
+    for (ReceivedSpans request : requests) {
+      stage(tx, request.events(), request.receivedAt());
+    }
+    tx.commit();
+  }
+
+  private void stage(Transaction tx, List<SpanEvent> events, long receivedAt) {
     List<SpanEvent> ordered = new ArrayList<>(events);
     ordered.sort(CAUSAL_ORDER);
-    Transaction tx = new Transaction();
     for (SpanEvent event : ordered) {
       if (event instanceof JobPending pending) {
         onJobPending(tx, pending, receivedAt);
@@ -128,7 +150,6 @@ public final class JobStateMachine {
         onWorkerStopped(tx, stopped, receivedAt);
       }
     }
-    tx.commit();
   }
 
   /**
@@ -525,31 +546,41 @@ public final class JobStateMachine {
   }
 
   private void indexLive(Job job) {
-    String key = businessKey(job);
-    if (key != null) {
-      liveByBusinessKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(job.id());
-    }
+    index(liveByBusinessKey, businessKey(job), job.id());
+    index(liveByWorker, job.worker(), job.id());
   }
 
   private void unindexLive(Job job) {
-    String key = businessKey(job);
-    Set<String> ids = key == null ? null : liveByBusinessKey.get(key);
-    if (ids != null && ids.remove(job.id()) && ids.isEmpty()) {
-      liveByBusinessKey.remove(key);
+    unindex(liveByBusinessKey, businessKey(job), job.id());
+    unindex(liveByWorker, job.worker(), job.id());
+  }
+
+  private static void index(Map<String, Set<String>> index, String key, String id) {
+    if (key != null) {
+      index.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(id);
     }
   }
 
+  private static void unindex(Map<String, Set<String>> index, String key, String id) {
+    Set<String> ids = key == null ? null : index.get(key);
+    if (ids != null && ids.remove(id) && ids.isEmpty()) {
+      index.remove(key);
+    }
+  }
+
+  /** The live runs of {@code workerId} as {@code tx} sees them: costs that worker's runs, not every live run. */
   private List<Job> liveJobsOf(Transaction tx, String workerId) {
-    List<Job> result = new ArrayList<>();
-    for (Job job : liveJobs.values()) {
-      Job current = tx.job(job.id());
-      if (workerId.equals(current.worker()) && !current.status().isTerminal()) {
-        result.add(current);
+    Set<String> ids = new LinkedHashSet<>(liveByWorker.getOrDefault(workerId, Set.of()));
+    for (Job staged : tx.stagedJobs()) {
+      if (workerId.equals(staged.worker())) {
+        ids.add(staged.id());
       }
     }
-    for (Job staged : tx.stagedJobs()) {
-      if (!liveJobs.containsKey(staged.id()) && workerId.equals(staged.worker()) && !staged.status().isTerminal()) {
-        result.add(staged);
+    List<Job> result = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Job current = tx.job(id);
+      if (workerId.equals(current.worker()) && !current.status().isTerminal()) {
+        result.add(current);
       }
     }
     return result;
@@ -614,11 +645,9 @@ public final class JobStateMachine {
       if (workerId != null) {
         Worker worker = worker(workerId);
         if (worker != null) {
-          List<String> current = new ArrayList<>(worker.jobs());
-          boolean changed = after.status().isTerminal() ? current.remove(after.id()) : !current.contains(after.id())
-              && current.add(after.id());
-          if (changed) {
-            putWorker(worker.withJobs(current));
+          Worker changed = after.status().isTerminal() ? worker.withoutJob(after.id()) : worker.withJob(after.id());
+          if (changed != worker) {
+            putWorker(changed);
           }
         }
       }
@@ -813,6 +842,7 @@ public final class JobStateMachine {
         for (StateListener listener : listeners) {
           jobs.forEach((id, job) -> listener.staging(originals.get(id), job, batch));
           summaries.forEach(s -> listener.summarized(s.worker(), s.summary(), batch));
+          listener.beforeWrite(batch);
         }
         workers.values().forEach(batch::putWorker);
         totals.values().forEach(batch::putRunTotals);

@@ -29,6 +29,13 @@ public interface StateListener {
   default void summarized(WorkerIdentity worker, SpanEvent.RunSummary summary, StoreBatch batch) {}
 
   /**
+   * Called once per transaction, after its {@link #staging} and {@link #summarized} calls and
+   * before its batch is written: where a listener writes a record that many runs of the
+   * transaction changed, once rather than once per run (a transaction may hold many requests).
+   */
+  default void beforeWrite(StoreBatch batch) {}
+
+  /**
    * Called once the transaction is written and applied in memory.
    *
    * @param jobs every run the transaction changed, in the order it changed them

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -48,6 +51,7 @@ public final class JobStore implements AutoCloseable {
   static final ObjectMapper JSON = JsonMapper.builder()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .addModule(new BlackbirdModule()) // every run change is encoded on the ingest thread: no reflection there
       .build();
 
   private static final String COUNTER_PREFIX = "counter:";
@@ -60,6 +64,7 @@ public final class JobStore implements AutoCloseable {
   private final Path directory;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  private final BloomFilter bloomFilter;
   private final WriteOptions writeOptions;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
@@ -71,11 +76,12 @@ public final class JobStore implements AutoCloseable {
   final ColumnFamilyHandle meta;
   private final Map<Keyspace, ColumnFamilyHandle> keyspaces = new EnumMap<>(Keyspace.class);
 
-  private JobStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
-      List<ColumnFamilyHandle> handles, boolean fsync) {
+  private JobStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions, BloomFilter bloomFilter,
+      RocksDB db, List<ColumnFamilyHandle> handles, boolean fsync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.bloomFilter = bloomFilter;
     this.db = db;
     this.handles = handles;
     this.writeOptions = new WriteOptions().setSync(fsync).setDisableWAL(false);
@@ -104,7 +110,13 @@ public final class JobStore implements AutoCloseable {
   public static JobStore open(Path directory, boolean fsync) {
     Path absolute = directory.toAbsolutePath();
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Every new run id is first looked up and not found: a bloom filter per file (and one in the
+    // memtable) answers most such misses without reading a block.
+    BloomFilter bloomFilter = new BloomFilter(10);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter))
+        .setMemtableWholeKeyFiltering(true)
+        .setMemtablePrefixBloomSizeRatio(0.05);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (String name : List.of("jobs", "workers", "jobs_by_label", "jobs_by_time", "children", "meta")) {
@@ -117,10 +129,11 @@ public final class JobStore implements AutoCloseable {
     try {
       Files.createDirectories(absolute);
       RocksDB db = RocksDB.open(dbOptions, absolute.toString(), descriptors, handles);
-      return new JobStore(absolute, dbOptions, cfOptions, db, handles, fsync);
+      return new JobStore(absolute, dbOptions, cfOptions, bloomFilter, db, handles, fsync);
     } catch (RocksDBException | IOException e) {
       handles.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
+      bloomFilter.close();
       dbOptions.close();
       throw new StoreException("cannot open the data directory " + absolute + ": " + e.getMessage(), e);
     }
@@ -336,6 +349,7 @@ public final class JobStore implements AutoCloseable {
     handles.forEach(ColumnFamilyHandle::close);
     db.close();
     cfOptions.close();
+    bloomFilter.close();
     dbOptions.close();
   }
 }

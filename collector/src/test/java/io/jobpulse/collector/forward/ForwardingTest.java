@@ -122,6 +122,31 @@ class ForwardingTest {
   }
 
   @Test
+  void afterACollectorRestartTheEndCarriesTheResourceTheStateKept() {
+    long now = System.currentTimeMillis();
+    Run run = Run.create("com.acme.Restart#run", now - 1_000);
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity(), 1)) {
+      // A 3 s interval: the worker normally dies only after the restart, when the forwarder has
+      // lost the resource its spans came with and rebuilds it from the stored state.
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(run, now - 900),
+          agent.heartbeat(3_000, now, new Active(run, 0, null, "RUNNABLE"))));
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.JOB_START).isEmpty());
+    }
+    try (RunningCollector restarted = forwardingCollector(UnaryOperator.identity(), 1)) {
+      // The worker, silent since, is declared dead once the restart grace has passed.
+      await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.JOB).isEmpty());
+      OtlpSink.Received received = sink.spansNamed(SpanNames.JOB).get(0);
+      assertEquals(run.id(), HEX.formatHex(received.span().getSpanId().toByteArray()));
+      Map<String, AnyValue> resource = attributes(received.resource().getAttributesList());
+      assertEquals(agent.service(), resource.get(AttributeKeys.SERVICE_NAME).getStringValue());
+      assertEquals(agent.instanceId(), resource.get(AttributeKeys.SERVICE_INSTANCE_ID).getStringValue());
+      assertEquals(4242, resource.get(AttributeKeys.PROCESS_PID).getIntValue());
+      assertEquals("test-host", resource.get(AttributeKeys.HOST_NAME).getStringValue());
+      assertEquals("0.1.0-test", resource.get(AttributeKeys.AGENT_VERSION).getStringValue());
+    }
+  }
+
+  @Test
   void heartbeatsAreForwardedWhenAsked() {
     try (RunningCollector collector = forwardingCollector(forward -> forward.heartbeats(true))) {
       long now = System.currentTimeMillis();

@@ -64,10 +64,9 @@ class ProtoSpansTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> sink.spans().size() == 1);
       OtlpSink.Received received = sink.spans().get(0);
       assertEquals(OtlpEquivalence.normalize(original), OtlpEquivalence.normalize(received.span()));
-      assertEquals(OtlpEquivalence.sorted(resourceSpans.getResource().getAttributesList()), OtlpEquivalence.sorted(received.resource().getAttributesList()));
-      assertEquals(resourceSpans.getScopeSpans(0).getScope().toBuilder().clearAttributes()
-              .addAllAttributes(OtlpEquivalence.sorted(resourceSpans.getScopeSpans(0).getScope().getAttributesList())).build(),
-          received.scope().toBuilder().clearAttributes().addAllAttributes(OtlpEquivalence.sorted(received.scope().getAttributesList())).build());
+      assertEquals(OtlpEquivalence.sorted(resourceSpans.getResource().getAttributesList()),
+          OtlpEquivalence.sorted(received.resource().getAttributesList()));
+      assertEquals(sortedAttributes(resourceSpans.getScopeSpans(0).getScope()), sortedAttributes(received.scope()));
     }
   }
 
@@ -114,6 +113,10 @@ class ProtoSpansTest {
         .setDroppedLinksCount(1)
         .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("disk gone"))
         .build();
+  }
+
+  private static InstrumentationScope sortedAttributes(InstrumentationScope scope) {
+    return scope.toBuilder().clearAttributes().addAllAttributes(OtlpEquivalence.sorted(scope.getAttributesList())).build();
   }
 
   private static KeyValue kv(String key, AnyValue value) {

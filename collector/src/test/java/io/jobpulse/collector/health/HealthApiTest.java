@@ -77,8 +77,8 @@ class HealthApiTest {
       // Durations 100 ×6 (5 summarized at their 100 ms average), 200, 4000: p50 ~100, p95 ~4000.
       long p50 = health.path("durationMs").path("p50").asLong();
       long p95 = health.path("durationMs").path("p95").asLong();
-      assertTrue(p50 >= 100 && p50 <= 120, "p50 " + p50);
-      assertTrue(p95 >= 4000 && p95 <= 4800, "p95 " + p95);
+      assertTrue(Math.abs(p50 - 100) <= 10, "p50 " + p50);
+      assertTrue(Math.abs(p95 - 4000) <= 400, "p95 " + p95);
       JsonNode trend = health.path("trend");
       assertEquals(24, trend.size());
       long completed = 0;

@@ -225,6 +225,43 @@ class JobStateMachineTest {
     assertNotNull(store.job("k1").orElse(null));
   }
 
+  @Test
+  void declaringAWorkerDeadCrashesItsLiveRunsOnlyAlsoAfterARestart() {
+    WorkerIdentity other = new WorkerIdentity("w-2", "billing", 43L, "host-b", "0.1.0");
+    machine.apply(List.of(started("a1", T0), started("a2", T0), ended("a3", T0, T0 + 5, JobOutcome.COMPLETED, null),
+        new JobStarted(other, run("b1", 0), "trace-b1", "b1", T0)), T0);
+    assertEquals(List.of("a1", "a2"), machine.declareDead("w-1", "lease closed", T0).stream().sorted().toList());
+    assertEquals(JobStatus.RUNNING, store.job("b1").orElseThrow().status());
+    assertEquals(JobStatus.COMPLETED, store.job("a3").orElseThrow().status());
+
+    machine.apply(List.of(new JobStarted(other, run("b2", 0), "trace-b2", "b2", T0)), T0 + 10);
+    JobStateMachine reopened = new JobStateMachine(store, clock); // its index is rebuilt from the store
+    assertEquals(List.of("b1", "b2"), reopened.declareDead("w-2", "lease closed", T0 + 20).stream().sorted().toList());
+    assertEquals(JobStatus.CRASHED, store.job("b2").orElseThrow().status());
+  }
+
+  @Test
+  void aGroupOfRequestsEndsAsTheRequestsAppliedOneByOne() {
+    machine.applyAll(List.of(
+        new ReceivedSpans(List.of(started("g1", T0)), T0),
+        new ReceivedSpans(List.of(ended("g1", T0, T0 + 10, JobOutcome.FAILED, null)), T0 + 20),
+        new ReceivedSpans(List.of(new JobStarted(WORKER, new RunAttributes("g2", "com.acme.Job#g1", "order-g1", null, 1,
+            "worker-1", 0, null), "trace-g2", "g2", T0 + 30), heartbeat(1_000, active("g2", 3, 10L))), T0 + 40)));
+
+    Job failed = store.job("g1").orElseThrow();
+    assertEquals(JobStatus.FAILED, failed.status());
+    Job retry = store.job("g2").orElseThrow();
+    assertEquals(JobStatus.RUNNING, retry.status());
+    assertEquals(2, retry.attempt(), "the run after a failed one of the same business id is its retry");
+    assertEquals("g1", retry.previousAttemptId());
+    assertEquals(3, retry.progressDone());
+    assertEquals(T0 + 40, retry.lastSeenAt());
+    Worker worker = store.worker("w-1").orElseThrow();
+    assertEquals(List.of("g2"), worker.jobs());
+    assertEquals(T0 + 40, worker.lastHeartbeatAt());
+    assertEquals(List.of("g2"), machine.liveJobs().stream().map(Job::id).toList());
+  }
+
   private static RunAttributes run(String id, long done) {
     return new RunAttributes(id, "com.acme.Job#" + id, "order-" + id, null, 1, "worker-1", done, null);
   }
