@@ -1,6 +1,7 @@
 package io.jobpulse.collector.alert;
 
 import io.jobpulse.collector.state.Job;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ record Alert(String idempotencyKey, String kind, String flagType, String reason,
   static final String JOB_COMPLETED = "job_completed";
 
   Alert with(Job job) {
-    List<Job> more = new java.util.ArrayList<>(jobs);
+    List<Job> more = new ArrayList<>(jobs);
     more.add(job);
     return new Alert(idempotencyKey, kind, flagType, reason, worker, at, List.copyOf(more));
   }

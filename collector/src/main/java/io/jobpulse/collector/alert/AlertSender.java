@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the cap. At least once; exactly once for a receiver that honours the key. Entries survive a
  * restart: they are read from the store, not from memory.
  *
- * <p>The only thread besides ingest that writes the store, and only outbox entries that ingest
- * never rewrites once staged... except by raising the same alert again, which replaces the entry
- * with a fresh one: the delivery then simply happens (again, same key).
+ * <p>The only thread besides ingest that writes the store, and only outbox entries. Ingest adds
+ * entries; the one overlap is an alert raised again while its entry waits: ingest then replaces
+ * the entry with a fresh one (same key), and a retry's rescheduling never overwrites that.
  */
 final class AlertSender implements AutoCloseable {
 

@@ -1,9 +1,11 @@
 package io.jobpulse.collector.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobpulse.collector.state.ErrorClassifier;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ErrorClassificationTest {
@@ -56,7 +58,7 @@ class ErrorClassificationTest {
 
   @Test
   void scoreIsTheSuccessShareMinusPenaltiesBounded() {
-    assertEquals(null, HealthScore.of(0, 0, 0, 0), "nothing to judge");
+    assertNull(HealthScore.of(0, 0, 0, 0), "nothing to judge");
     assertEquals(100, HealthScore.of(10, 10, 0, 0));
     assertEquals(75, HealthScore.of(3, 4, 0, 0));
     assertEquals(57, HealthScore.of(8, 12, 1, 0), "67 - 10 for one crash");
@@ -67,7 +69,7 @@ class ErrorClassificationTest {
 
   @Test
   void histogramQuantilesAreWithinABucket() {
-    java.util.TreeMap<Integer, Long> histogram = new java.util.TreeMap<>();
+    TreeMap<Integer, Long> histogram = new TreeMap<>();
     for (long ms = 1; ms <= 1000; ms++) {
       DurationHistogram.add(histogram, ms, 1);
     }
@@ -75,6 +77,6 @@ class ErrorClassificationTest {
     long p95 = DurationHistogram.quantile(histogram, 0.95);
     assertTrue(Math.abs(p50 - 500) <= 500 * 0.1, "p50 " + p50);
     assertTrue(Math.abs(p95 - 950) <= 950 * 0.1, "p95 " + p95);
-    assertEquals(null, DurationHistogram.quantile(new java.util.TreeMap<>(), 0.5));
+    assertNull(DurationHistogram.quantile(new TreeMap<>(), 0.5));
   }
 }

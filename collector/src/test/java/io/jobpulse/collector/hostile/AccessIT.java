@@ -68,7 +68,8 @@ class AccessIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "this machine has no non-loopback IPv4 address");
     for (Map<String, String> environment : List.of(Map.<String, String>of(), Map.of("JOBPULSE_BIND", "127.0.0.1"))) {
       String[] args = environment.isEmpty() ? new String[] {"--bind", "127.0.0.1"} : new String[0];
-      try (CollectorProcess collector = CollectorProcess.start(dir.resolve("data"), dir.resolve("bind.log"), environment, args)) {
+      try (CollectorProcess collector = CollectorProcess.start(dir.resolve("data"), dir.resolve("bind-" + environment.size() + ".log"),
+          environment, args)) {
         for (int port : new int[] {collector.otlpPort(), collector.otlpGrpcPort(), collector.httpPort()}) {
           connect(InetAddress.getLoopbackAddress(), port); // listening here
           assertThrows(IOException.class, () -> connect(other, port), "port " + port + " answers on " + other);

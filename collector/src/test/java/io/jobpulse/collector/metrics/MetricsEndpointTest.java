@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.jobpulse.collector.forward.ForwardConfig;
 import io.jobpulse.collector.testing.AgentSpans;
 import io.jobpulse.collector.testing.AgentSpans.Active;
 import io.jobpulse.collector.testing.AgentSpans.Run;
@@ -17,6 +19,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,6 +109,30 @@ class MetricsEndpointTest {
       } finally {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  @Test
+  void countsForwardedSpans() throws Exception {
+    HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().set("Content-Type", TestHttp.PROTOBUF);
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    backend.start();
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.forward(
+        ForwardConfig.builder("http://127.0.0.1:" + backend.getAddress().getPort()).build()))) {
+      AgentSpans agent = new AgentSpans("metrics");
+      long now = System.currentTimeMillis();
+      http.export(collector.otlpPort(), agent.request(
+          agent.jobEnd(Run.create("com.acme.Ok#run", now - 10), now, JobOutcome.COMPLETED)));
+      await().atMost(Duration.ofSeconds(20)).until(
+          () -> value(scrape(collector), "jobpulse_forward_spans_total{outcome=\"exported\"}") >= 1);
+      assertEquals(0, value(scrape(collector), "jobpulse_forward_spans_total{outcome=\"dropped\"}"));
+    } finally {
+      backend.stop(0);
     }
   }
 
