@@ -29,20 +29,25 @@ public final class Durations {
     }
     long amount = Long.parseLong(s.substring(0, unitStart));
     String unit = s.substring(unitStart).trim();
-    switch (unit) {
-      case "":
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      case "h":
-        return Duration.ofHours(amount);
-      case "d":
-        return Duration.ofDays(amount);
-      default:
-        throw invalid(text);
+    try {
+      switch (unit) {
+        case "":
+        case "ms":
+          return Duration.ofMillis(amount);
+        case "s":
+          return Duration.ofSeconds(amount);
+        case "m":
+          return Duration.ofMinutes(amount);
+        case "h":
+          return Duration.ofHours(amount);
+        case "d":
+          return Duration.ofDays(amount);
+        default:
+          throw invalid(text);
+      }
+    } catch (ArithmeticException e) {
+      // Beyond what a Duration holds (e.g. 999999999999999999d): as invalid as any other typo.
+      throw invalid(text);
     }
   }
 

@@ -20,7 +20,7 @@ class DurationsTest {
 
   @Test
   void rejectsWhatIsNoDuration() {
-    for (String bad : new String[] {"", "s", "-5s", "5 sec", "1.5s", "5x", "99999999999999999999s"}) {
+    for (String bad : new String[] {"", "s", "-5s", "5 sec", "1.5s", "5x", "99999999999999999999s", "999999999999999999d"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
       assertEquals(true, e.getMessage().contains("e.g. 250ms"), e.getMessage());
     }

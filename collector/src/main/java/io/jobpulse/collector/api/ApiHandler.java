@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobpulse.collector.dashboard.DashboardAsset;
 import io.jobpulse.collector.dashboard.DashboardAssets;
+import io.jobpulse.collector.http.BearerToken;
 import io.jobpulse.collector.http.HttpResponses;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.jobpulse.collector.metrics.CollectorMetrics;
@@ -85,7 +86,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final DashboardAssets dashboard;
   private final Executor executor;
   private final ApiServices services;
-  private final Authorization authorization;
+  private final BearerToken authorization;
   private final TerminalJobRemoval removal;
 
   ApiHandler(ApiServices services, DashboardAssets dashboard, Executor executor) {
@@ -95,7 +96,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.ingest = services.ingest();
     this.clock = services.clock();
     this.dashboard = dashboard;
-    this.authorization = new Authorization(services.apiToken());
+    this.authorization = BearerToken.of(services.apiToken());
     this.removal = new TerminalJobRemoval(store, services.metrics().jobCounts());
   }
 
