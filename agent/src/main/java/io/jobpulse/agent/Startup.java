@@ -5,8 +5,10 @@ import io.jobpulse.agent.config.AgentConfig;
 import io.jobpulse.agent.instrument.Instrumenter;
 import io.jobpulse.agent.instrument.SiteTable;
 import io.jobpulse.agent.instrument.executor.ExecutorInstrumentation;
+import io.jobpulse.agent.instrument.process.ProcessInstrumentation;
 import io.jobpulse.agent.lease.LeaseClient;
 import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.process.ProcessParent;
 import io.jobpulse.agent.report.ReportingService;
 import io.jobpulse.agent.run.RunRecorder;
 import java.lang.instrument.Instrumentation;
@@ -22,8 +24,9 @@ final class Startup {
   static void start(AgentConfig config, Instrumentation instrumentation) {
     String instanceId = UUID.randomUUID().toString();
     SiteTable sites = new SiteTable();
-    RunRecorder recorder = new RunRecorder(RunRecorder.DEFAULT_CAPACITY);
-    ReportingService reporting = new ReportingService(config, recorder, sites, instanceId);
+    ProcessParent processParent = ProcessParent.fromEnvironment(System.getenv());
+    RunRecorder recorder = new RunRecorder(RunRecorder.DEFAULT_CAPACITY, RunRecorder.DEFAULT_PENDING_CAPACITY, processParent);
+    ReportingService reporting = new ReportingService(config, recorder, sites, instanceId, processParent);
     LeaseClient lease = config.leaseEndpoint() == null ? null : new LeaseClient(config.leaseEndpoint(), instanceId, config.ingestToken());
 
     // The dispatcher goes in before the advice, so that no instrumented call is missed.
@@ -40,6 +43,11 @@ final class Startup {
       } catch (Throwable t) {
         AgentLog.failure("executor instrumentation (tasks handed to executors are not tracked)", t);
       }
+    }
+    try {
+      ProcessInstrumentation.install(instrumentation);
+    } catch (Throwable t) {
+      AgentLog.failure("process instrumentation (processes started by jobs do not name their parent job)", t);
     }
   }
 

@@ -44,4 +44,14 @@ public interface Dispatcher {
 
   /** {@code task} left its executor without running (rejected, removed, drained by shutdownNow). */
   void taskDropped(Object task);
+
+  /**
+   * {@code builder} is about to start a process on this thread.
+   *
+   * @return what to hand to {@link #processStarted}, or {@code null} when the builder was not changed
+   */
+  Object processStarting(ProcessBuilder builder);
+
+  /** The process started with {@code lent} from {@link #processStarting} started, or failed to. */
+  void processStarted(Object lent);
 }

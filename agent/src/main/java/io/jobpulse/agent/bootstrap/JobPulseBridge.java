@@ -68,6 +68,18 @@ public final class JobPulseBridge {
     }
   }
 
+  public static Object processStarting(ProcessBuilder builder) {
+    Dispatcher d = dispatcher;
+    return d == null ? null : d.processStarting(builder);
+  }
+
+  public static void processStarted(Object lent) {
+    Dispatcher d = dispatcher;
+    if (d != null && lent != null) {
+      d.processStarted(lent);
+    }
+  }
+
   /**
    * Replaces {@code task.run()} in {@code ThreadPoolExecutor.runWorker}: the one place where a
    * worker runs a task, whatever {@code beforeExecute}/{@code afterExecute} a subclass overrides.

@@ -44,8 +44,10 @@ public final class AgentConfig {
   private final String ingestToken;
   private final ShortRuns shortRuns;
 
-  private AgentConfig(Lookup lookup) {
-    enabled = parseEnabled(lookup.get(ConfigKeys.ENABLED));
+  private AgentConfig(Lookup sources) {
+    enabled = parseEnabled(sources.get(ConfigKeys.ENABLED));
+    // A disabled agent is a no-op: it neither reads nor judges the rest of its settings.
+    Lookup lookup = enabled ? sources : Lookup.NONE;
     collectorEndpoint = parseEndpoint(ConfigKeys.COLLECTOR_ENDPOINT, lookup.get(ConfigKeys.COLLECTOR_ENDPOINT), ConfigKeys.DEFAULT_COLLECTOR_ENDPOINT);
     leaseEndpoint = parseLease(lookup.get(ConfigKeys.LEASE_ENDPOINT), collectorEndpoint);
     String jobsText = lookup.get(ConfigKeys.JOBS);
@@ -210,6 +212,9 @@ public final class AgentConfig {
 
   /** The four sources, in precedence order. */
   private static final class Lookup {
+    /** No source at all: every setting is its default. */
+    static final Lookup NONE = new Lookup(Map.of(), new Properties(), Map.of());
+
     private final Map<String, String> arguments;
     private final Properties systemProperties;
     private final Map<String, String> environment;

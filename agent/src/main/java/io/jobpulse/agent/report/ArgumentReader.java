@@ -5,6 +5,7 @@ import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.contract.ValuePath;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Map;
@@ -53,6 +54,10 @@ final class ArgumentReader implements PropertyReader {
       }
       try {
         value = accessor.read(value);
+      } catch (InvocationTargetException e) {
+        // The application's getter threw: its own exception says why.
+        AgentLog.failure("extracting " + path + " (" + type.getName() + "." + property + " threw)", e.getCause() == null ? e : e.getCause());
+        return null;
       } catch (ReflectiveOperationException | RuntimeException e) {
         AgentLog.failure("extracting " + path, e);
         return null;

@@ -5,6 +5,7 @@ import io.jobpulse.agent.instrument.Site;
 import io.jobpulse.agent.instrument.SiteTable;
 import io.jobpulse.agent.instrument.preset.RunFacts;
 import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.process.ProcessParent;
 import io.jobpulse.agent.run.JobRun;
 import io.jobpulse.agent.run.RunRecorder;
 import io.jobpulse.contract.AttributeKeys;
@@ -32,14 +33,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 /**
  * Turns recorded runs into spans, off the application's threads: announces runs that outlive the
  * announce delay (tasks still waiting in a queue as pending), ends their spans, sums up short runs,
  * sends the heartbeat and, at exit, abandons what still runs. When span export recovers after
  * failing, every run in progress is announced again (same ids), so that a collector that lost it
- * learns it again. Wire contract: otel-config/README.md.
+ * learns it again. A run's job span gets the ids the run drew on its own thread ({@link RunIds});
+ * in a process started by a job, root runs are that job's children. Wire contract:
+ * otel-config/README.md.
  *
  * <p>Threading: {@link #tick} runs on the reporter thread and {@link #stop} on the shutdown hook;
  * the lock (never taken by an application thread) keeps them apart.
@@ -66,6 +68,8 @@ final class Reporter {
   private static final AttributeKey<Long> QUEUE_WAIT_MS = AttributeKey.longKey(AttributeKeys.JOB_QUEUE_WAIT_MS);
   private static final AttributeKey<List<String>> PENDING_JOBS = AttributeKey.stringArrayKey(AttributeKeys.HEARTBEAT_PENDING_JOBS);
   private static final AttributeKey<Long> DROPPED_RUNS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_DROPPED_RUNS);
+  private static final AttributeKey<Long> DROPPED_SPANS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_DROPPED_SPANS);
+  private static final AttributeKey<Long> AGENT_ERRORS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_AGENT_ERRORS);
   private static final AttributeKey<Long> INTERVAL_MS = AttributeKey.longKey(AttributeKeys.HEARTBEAT_INTERVAL_MS);
   private static final AttributeKey<List<String>> ACTIVE_JOBS = AttributeKey.stringArrayKey(AttributeKeys.HEARTBEAT_ACTIVE_JOBS);
   private static final AttributeKey<Long> SUMMARY_COUNT = AttributeKey.longKey(AttributeKeys.SUMMARY_COUNT);
@@ -79,11 +83,14 @@ final class Reporter {
   private final RunRecorder recorder;
   private final SiteTable sites;
   private final Tracer tracer;
+  /** The id generator of {@link #tracer}'s SDK: a job span gets the ids its run drew. */
+  private final RunIds ids;
+  /** The job in another process that started this one, or {@code null}: the parent of root runs. */
+  private final ProcessParent processParent;
   private final long announceDelayNanos;
   private final long heartbeatIntervalNanos;
   private final boolean shortRunsAsSpans;
-  /** True once per recovery of the span export after failures. */
-  private final BooleanSupplier exportRecovered;
+  private final ExportStatus export;
   private final NanoClock clock = new NanoClock();
   private final ArgumentReader arguments = new ArgumentReader();
   private final ReentrantLock lock = new ReentrantLock();
@@ -96,15 +103,17 @@ final class Reporter {
   private boolean firstHeartbeatSent;
   private boolean stopped;
 
-  Reporter(RunRecorder recorder, SiteTable sites, Tracer tracer, Duration announceDelay, Duration heartbeatInterval, ShortRuns shortRuns,
-      BooleanSupplier exportRecovered) {
+  Reporter(RunRecorder recorder, SiteTable sites, Tracer tracer, RunIds ids, ProcessParent processParent, Duration announceDelay,
+      Duration heartbeatInterval, ShortRuns shortRuns, ExportStatus export) {
     this.recorder = recorder;
     this.sites = sites;
     this.tracer = tracer;
+    this.ids = ids;
+    this.processParent = processParent;
     this.announceDelayNanos = announceDelay.toNanos();
     this.heartbeatIntervalNanos = heartbeatInterval.toNanos();
     this.shortRunsAsSpans = shortRuns == ShortRuns.SPAN;
-    this.exportRecovered = exportRecovered;
+    this.export = export;
   }
 
   /** One round of work: takes new runs, ends and announces, sends the heartbeat when due. */
@@ -199,7 +208,7 @@ final class Reporter {
       }
     }
     tracked.removeIf(run -> run.finished);
-    boolean reannounce = exportRecovered.getAsBoolean();
+    boolean reannounce = export.takeRecovered();
     // Oldest first: parents are announced before their children.
     for (TrackedRun run : tracked) {
       try {
@@ -393,13 +402,20 @@ final class Reporter {
     // A task's span opens at its enqueue time when it is announced while it still waits.
     long startNanos = run.run.started() ? run.run.startNanos() : run.run.queuedNanos();
     SpanBuilder builder = tracer.spanBuilder(SpanNames.JOB).setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS);
-    if (run.parent == null) {
-      builder.setNoParent();
-    } else {
+    if (run.parent != null) {
       openSpan(run.parent);
       builder.setParent(Context.root().with(run.parent.span));
+    } else if (processParent != null) {
+      builder.setParent(Context.root().with(Span.wrap(processParent.spanContext())));
+    } else {
+      builder.setNoParent();
     }
-    run.span = builder.startSpan();
+    ids.assign(run.run);
+    try {
+      run.span = builder.startSpan();
+    } finally {
+      ids.clear();
+    }
     run.id = run.span.getSpanContext().getSpanId();
     run.span.setAttribute(JOB_ID, run.id);
     AttributesBuilder attributes = Attributes.builder();
@@ -487,6 +503,8 @@ final class Reporter {
     span.setAttribute(ACTIVE_JOBS, active);
     span.setAttribute(PENDING_JOBS, pending);
     span.setAttribute(DROPPED_RUNS, recorder.dropped());
+    span.setAttribute(DROPPED_SPANS, export.droppedSpans());
+    span.setAttribute(AGENT_ERRORS, AgentLog.failures());
     span.end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
   }
 
@@ -512,7 +530,7 @@ final class Reporter {
     return frame.append(')').toString();
   }
 
-  private static void runAttributesTo(AttributesBuilder attributes, TrackedRun run) {
+  private void runAttributesTo(AttributesBuilder attributes, TrackedRun run) {
     attributes.put(JOB_NAME, run.name)
         .put(ATTEMPT, run.attempt);
     if (run.run.started()) { // a task still in its queue has no thread yet
@@ -523,6 +541,8 @@ final class Reporter {
     }
     if (run.parent != null) {
       attributes.put(PARENT_ID, run.parent.id);
+    } else if (processParent != null) {
+      attributes.put(PARENT_ID, processParent.jobId());
     }
     if (run.total() >= 0) {
       attributes.put(TOTAL, run.total());

@@ -3,6 +3,7 @@ package io.jobpulse.agent.report;
 import io.jobpulse.agent.config.AgentConfig;
 import io.jobpulse.agent.instrument.SiteTable;
 import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.process.ProcessParent;
 import io.jobpulse.agent.run.RunRecorder;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class ReportingService {
   private final RunRecorder recorder;
   private final SiteTable sites;
   private final String instanceId;
+  private final ProcessParent processParent;
   private final Thread thread;
   private final CountDownLatch ready = new CountDownLatch(1);
 
@@ -29,8 +31,10 @@ public final class ReportingService {
   private volatile Telemetry telemetry;
   private volatile Reporter reporter;
 
-  public ReportingService(AgentConfig config, RunRecorder recorder, SiteTable sites, String instanceId) {
+  /** {@code processParent}: the job in another process that started this one, or {@code null}. */
+  public ReportingService(AgentConfig config, RunRecorder recorder, SiteTable sites, String instanceId, ProcessParent processParent) {
     this.config = config;
+    this.processParent = processParent;
     this.recorder = recorder;
     this.sites = sites;
     this.instanceId = instanceId;
@@ -62,8 +66,9 @@ public final class ReportingService {
 
   private void run() {
     try {
-      telemetry = new Telemetry(config, AgentResource.create(instanceId, AgentVersion.get(), System.getProperties(), System.getenv()));
-      reporter = new Reporter(recorder, sites, telemetry.tracer(), config.announceDelay(), config.heartbeatInterval(), config.shortRuns(), telemetry::exportRecovered);
+      RunIds ids = new RunIds();
+      telemetry = new Telemetry(config, AgentResource.create(instanceId, AgentVersion.get(), System.getProperties(), System.getenv()), ids);
+      reporter = new Reporter(recorder, sites, telemetry.tracer(), ids, processParent, config.announceDelay(), config.heartbeatInterval(), config.shortRuns(), telemetry);
     } catch (Throwable t) {
       AgentLog.failure("starting the reporter", t);
       return;

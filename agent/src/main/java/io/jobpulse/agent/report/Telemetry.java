@@ -11,12 +11,18 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The OpenTelemetry SDK of the agent: a bounded batch processor and the OTLP/HTTP exporter. */
-final class Telemetry {
+/**
+ * The OpenTelemetry SDK of the agent: a bounded batch processor and the OTLP/HTTP exporter; job
+ * spans carry the ids their runs drew ({@link RunIds}).
+ */
+final class Telemetry implements ExportStatus {
 
   /** Short, so that a job start reaches the collector quickly. */
   private static final Duration SCHEDULE_DELAY = Duration.ofMillis(200);
@@ -32,25 +38,40 @@ final class Telemetry {
 
   private final SdkTracerProvider provider;
   private final QuietSpanExporter exporter;
+  /**
+   * The exporter's own thread. The batch processor waits for an export at most {@link
+   * #EXPORT_TIMEOUT} then moves on while the export may still retry: with the sender's default
+   * (an unbounded cached pool) a long outage would pile up threads. Here, when this thread is
+   * busy, the batch processor's thread exports itself: never more than two exports at once, and
+   * the spans that arrive meanwhile wait in the bounded queue or are dropped and counted.
+   */
+  private final ExecutorService exportThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+    Thread thread = new Thread(runnable, "jobpulse-export");
+    thread.setDaemon(true);
+    return thread;
+  }, new ThreadPoolExecutor.CallerRunsPolicy());
+  private final SpanBudget budget = new SpanBudget(MAX_QUEUE);
 
-  Telemetry(AgentConfig config, Resource resource) {
+  Telemetry(AgentConfig config, Resource resource, RunIds ids) {
     SDK_LOGGER.setLevel(Level.OFF);
     String endpoint = config.collectorEndpoint() + OtlpPaths.TRACES;
     OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder()
         .setEndpoint(endpoint)
         .setTimeout(EXPORT_TIMEOUT)
-        .setConnectTimeout(Duration.ofSeconds(2));
+        .setConnectTimeout(Duration.ofSeconds(2))
+        .setExecutorService(exportThread);
     if (config.ingestToken() != null) {
       otlp.addHeader("Authorization", "Bearer " + config.ingestToken());
     }
     this.exporter = new QuietSpanExporter(otlp.build(), endpoint);
     provider = SdkTracerProvider.builder()
         .setResource(resource)
-        .addSpanProcessor(BatchSpanProcessor.builder(this.exporter)
+        .setIdGenerator(ids)
+        .addSpanProcessor(budget.processor(BatchSpanProcessor.builder(budget.exporter(this.exporter))
             .setScheduleDelay(SCHEDULE_DELAY)
             .setMaxQueueSize(MAX_QUEUE)
             .setExporterTimeout(EXPORT_TIMEOUT)
-            .build())
+            .build()))
         .build();
   }
 
@@ -58,9 +79,14 @@ final class Telemetry {
     return provider.get(SpanNames.INSTRUMENTATION_SCOPE, AgentVersion.get());
   }
 
-  /** Whether span export works again after failing, since the last call. */
-  boolean exportRecovered() {
+  @Override
+  public boolean takeRecovered() {
     return exporter.takeRecovered();
+  }
+
+  @Override
+  public long droppedSpans() {
+    return budget.dropped();
   }
 
   /** Flushes what is queued and shuts the SDK down, giving up after {@code timeout}. */
@@ -69,5 +95,6 @@ final class Telemetry {
     provider.forceFlush().join(timeout.toNanos(), TimeUnit.NANOSECONDS);
     CompletableResultCode shutdown = provider.shutdown();
     shutdown.join(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    exportThread.shutdown(); // ours, not the sender's: it does not shut it down
   }
 }

@@ -38,6 +38,14 @@ public final class JobRun {
 
   private final int site;
   private final JobRun parent;
+  /**
+   * The ids of the run's {@code jobpulse.job} span, drawn when the run is recorded so that its own
+   * thread can name it (to a process it starts) before the reporter opens the span. The trace id
+   * is a child's parent's, a root run's own (or its process's parent job's).
+   */
+  private final long spanId;
+  private final long traceIdHigh;
+  private final long traceIdLow;
   private final long queuedNanos;
   /** Task runs: the class that names the task, or {@code null} when only its parent can name it. */
   private final Class<?> taskType;
@@ -64,9 +72,12 @@ public final class JobRun {
   int depth;
 
   /** A method run, started now on {@code thread}. */
-  JobRun(int site, JobRun parent, Thread thread, long startNanos, Object[] arguments) {
+  JobRun(int site, JobRun parent, Thread thread, long startNanos, Object[] arguments, long spanId, long traceIdHigh, long traceIdLow) {
     this.site = site;
     this.parent = parent;
+    this.spanId = spanId;
+    this.traceIdHigh = traceIdHigh;
+    this.traceIdLow = traceIdLow;
     this.outer = parent;
     this.thread = thread;
     this.startNanos = startNanos;
@@ -78,9 +89,12 @@ public final class JobRun {
   }
 
   /** A task run, queued now by the job {@code parent}. */
-  JobRun(JobRun parent, long queuedNanos, Class<?> taskType, String taskMethod) {
+  JobRun(JobRun parent, long queuedNanos, Class<?> taskType, String taskMethod, long spanId) {
     this.site = TASK_SITE;
     this.parent = parent;
+    this.spanId = spanId;
+    this.traceIdHigh = parent.traceIdHigh;
+    this.traceIdLow = parent.traceIdLow;
     this.queuedNanos = queuedNanos;
     this.taskType = taskType;
     this.taskMethod = taskMethod;
@@ -88,6 +102,21 @@ public final class JobRun {
 
   public int site() {
     return site;
+  }
+
+  /** The span id of the run's {@code jobpulse.job} span (never 0): its {@code jobpulse.job.id}. */
+  public long spanId() {
+    return spanId;
+  }
+
+  /** The high half of the run's trace id. */
+  public long traceIdHigh() {
+    return traceIdHigh;
+  }
+
+  /** The low half of the run's trace id. */
+  public long traceIdLow() {
+    return traceIdLow;
   }
 
   /** The run that was current when this one started (or was queued), or {@code null}. */

@@ -2,11 +2,14 @@ package io.jobpulse.agent.run;
 
 import io.jobpulse.agent.bootstrap.Dispatcher;
 import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.process.ChildEnvironment;
+import io.jobpulse.agent.process.ProcessParent;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * identity in {@link PendingTasks} until a worker takes it. Tasks queued outside any job are not
  * tracked: an application's own plumbing is not its jobs, and costs nothing beyond one
  * thread-local read.
+ *
+ * <p>Each run's span and trace ids are drawn here, from {@link ThreadLocalRandom} (no allocation,
+ * no contention), so that the job's own thread can name its span to a process it starts before
+ * the reporter has opened that span.
  */
 public final class RunRecorder implements Dispatcher {
 
@@ -32,22 +39,37 @@ public final class RunRecorder implements Dispatcher {
   private final ThreadLocal<Object> submitting = new ThreadLocal<>();
   private final RunInbox inbox;
   private final PendingTasks pending;
+  /** The job in another process that started this one, or {@code null}: the parent of root runs. */
+  private final ProcessParent processParent;
   private final AtomicLong dropped = new AtomicLong();
 
   public RunRecorder(int capacity) {
-    this(capacity, DEFAULT_PENDING_CAPACITY);
+    this(capacity, DEFAULT_PENDING_CAPACITY, null);
   }
 
-  public RunRecorder(int capacity, int pendingCapacity) {
+  public RunRecorder(int capacity, int pendingCapacity, ProcessParent processParent) {
     this.inbox = new RunInbox(capacity);
     this.pending = new PendingTasks(pendingCapacity);
+    this.processParent = processParent;
   }
 
   @Override
   public Object enter(int site, Object[] arguments) {
     try {
       JobRun parent = current.get();
-      JobRun run = new JobRun(site, parent, Thread.currentThread(), System.nanoTime(), arguments);
+      long traceIdHigh;
+      long traceIdLow;
+      if (parent != null) {
+        traceIdHigh = parent.traceIdHigh();
+        traceIdLow = parent.traceIdLow();
+      } else if (processParent != null) {
+        traceIdHigh = processParent.traceIdHigh();
+        traceIdLow = processParent.traceIdLow();
+      } else {
+        traceIdHigh = ThreadLocalRandom.current().nextLong();
+        traceIdLow = nonZeroId();
+      }
+      JobRun run = new JobRun(site, parent, Thread.currentThread(), System.nanoTime(), arguments, nonZeroId(), traceIdHigh, traceIdLow);
       if (!inbox.offer(run)) {
         drop();
         return null;
@@ -97,7 +119,7 @@ public final class RunRecorder implements Dispatcher {
       if (named == null) {
         named = task;
       }
-      JobRun run = new JobRun(parent, System.nanoTime(), named.getClass(), taskMethod(named));
+      JobRun run = new JobRun(parent, System.nanoTime(), named.getClass(), taskMethod(named), nonZeroId());
       // Pending first: from the moment the task is queued, a worker may take it.
       int added = pending.add(task, run);
       if (added == PendingTasks.FULL) {
@@ -167,6 +189,27 @@ public final class RunRecorder implements Dispatcher {
     }
   }
 
+  @Override
+  public Object processStarting(ProcessBuilder builder) {
+    try {
+      JobRun run = current.get();
+      // Outside a job the builder is not touched: not even its environment map is created.
+      return run == null ? null : ChildEnvironment.lend(builder.environment(), System.getenv(), run);
+    } catch (Throwable t) {
+      AgentLog.failure("process start", t);
+      return null;
+    }
+  }
+
+  @Override
+  public void processStarted(Object lent) {
+    try {
+      ((ChildEnvironment) lent).restore();
+    } catch (Throwable t) {
+      AgentLog.failure("process started", t);
+    }
+  }
+
   /**
    * The runs started (or queued) since the last call, oldest first, after ending the pending
    * tasks that were collected without running. Reporter thread only.
@@ -189,6 +232,15 @@ public final class RunRecorder implements Dispatcher {
   private void drop() {
     dropped.incrementAndGet();
     AgentLog.warnOnce("dropped", "the reporter is behind: new job runs are counted as dropped, not tracked");
+  }
+
+  /** A span id, or the low half of a trace id: any long but 0, which means "invalid". */
+  private static long nonZeroId() {
+    long id;
+    do {
+      id = ThreadLocalRandom.current().nextLong();
+    } while (id == 0);
+    return id;
   }
 
   /** The method that runs {@code task}: what its job name ends with. */

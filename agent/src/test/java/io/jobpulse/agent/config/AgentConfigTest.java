@@ -118,6 +118,13 @@ class AgentConfigTest {
   }
 
   @Test
+  void disabledTheRestIsNeitherReadNorJudged() {
+    AgentConfig config = AgentConfig.load("enabled=false,jobs=a.B#run(id=oops),heartbeat.interval=soon", system, env);
+    assertFalse(config.enabled());
+    assertEquals(Duration.ofSeconds(5), config.heartbeatInterval());
+  }
+
+  @Test
   void theTokenIsNeverShown() {
     AgentConfig config = AgentConfig.load("ingest.token=s3cret", system, env);
     assertEquals("s3cret", config.ingestToken());

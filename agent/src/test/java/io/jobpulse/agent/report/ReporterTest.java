@@ -36,7 +36,9 @@ class ReporterTest {
   private static final Duration SOON = Duration.ofMillis(20);
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+  private final RunIds ids = new RunIds();
+  private final SdkTracerProvider provider = SdkTracerProvider.builder().setIdGenerator(ids).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+  private final ExportFlags export = new ExportFlags();
   private final RunRecorder recorder = new RunRecorder(1000);
   private final SiteTable sites = new SiteTable();
   private final Site work = sites.register("com.acme.Worker#work", null, null);
@@ -48,7 +50,7 @@ class ReporterTest {
   }
 
   private Reporter reporter(Duration announceDelay, Duration heartbeatInterval, ShortRuns shortRuns) {
-    return new Reporter(recorder, sites, provider.get("test"), announceDelay, heartbeatInterval, shortRuns, () -> false);
+    return new Reporter(recorder, sites, provider.get("test"), ids, null, announceDelay, heartbeatInterval, shortRuns, export);
   }
 
   private List<SpanData> spans(String name) {

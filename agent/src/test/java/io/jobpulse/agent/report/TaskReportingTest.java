@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,11 +40,12 @@ class TaskReportingTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-  private final RunRecorder recorder = new RunRecorder(1000, 2);
+  private final RunIds ids = new RunIds();
+  private final SdkTracerProvider provider = SdkTracerProvider.builder().setIdGenerator(ids).addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+  private final ExportFlags export = new ExportFlags();
+  private final RunRecorder recorder = new RunRecorder(1000, 2, null);
   private final SiteTable sites = new SiteTable();
   private final Site work = sites.register("com.acme.Worker#work", null, null);
-  private final AtomicBoolean exportRecovered = new AtomicBoolean();
 
   /** A task with a stable name of its own. */
   static final class Export implements Callable<String> {
@@ -61,7 +61,7 @@ class TaskReportingTest {
   }
 
   private Reporter reporter(Duration announceDelay, Duration heartbeatInterval) {
-    return new Reporter(recorder, sites, provider.get("test"), announceDelay, heartbeatInterval, ShortRuns.SUMMARY, () -> exportRecovered.getAndSet(false));
+    return new Reporter(recorder, sites, provider.get("test"), ids, null, announceDelay, heartbeatInterval, ShortRuns.SUMMARY, export);
   }
 
   private List<SpanData> spans(String name) {
@@ -269,7 +269,7 @@ class TaskReportingTest {
     reporter.tick();
     assertEquals(1, spans(SpanNames.JOB_START).size(), "nothing is said twice while export works");
 
-    exportRecovered.set(true);
+    export.recovered.set(true);
     reporter.tick();
 
     List<SpanData> starts = spans(SpanNames.JOB_START);
