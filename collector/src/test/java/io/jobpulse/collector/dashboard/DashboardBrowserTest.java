@@ -1,14 +1,21 @@
 package io.jobpulse.collector.dashboard;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jobpulse.collector.testing.AgentSpans;
+import io.jobpulse.collector.testing.AgentSpans.Active;
+import io.jobpulse.collector.testing.AgentSpans.Run;
+import io.jobpulse.collector.testing.RunningCollector;
+import io.jobpulse.collector.testing.TestHttp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +38,8 @@ class DashboardBrowserTest {
   /** Kept after the build for a person to look at. */
   private static final Path SCREENSHOT =
       Path.of(System.getProperty("basedir", ".")).resolve("target/dashboard-screenshot.png");
+
+  private static final String HOSTILE_NAME = "<img src=x onerror=alert(1)>#run";
 
   @TempDir Path tmp;
 
@@ -103,6 +112,42 @@ class DashboardBrowserTest {
     assertTrue(openingTag(section(dom, "notice")).contains("hidden"), "unreachable notice shown while all is well");
     String pill = section(dom, "collector");
     assertTrue(pill.contains("pill-ok") && pill.endsWith(">collector ok"), () -> "health pill:\n" + pill);
+  }
+
+  /**
+   * The whole path with no stand-in: a real collector (Netty, RocksDB in a temp directory) is sent
+   * a worker's spans, the worker falls silent, the collector flags its jobs CRASHED, and the page
+   * it serves shows them, the hostile job name as text.
+   */
+  @Test
+  void aJobTheRealCollectorFlaggedCrashedIsShownAndItsHostileNameStaysText() throws Exception {
+    TestHttp http = new TestHttp();
+    AgentSpans agent = new AgentSpans("payments");
+    long now = System.currentTimeMillis();
+    Run settlement = Run.create("com.acme.payments.SettlementJob#settle", now - 5_000);
+    Run hostile = Run.create(HOSTILE_NAME, now - 4_000);
+    String dom;
+    try (RunningCollector collector = new RunningCollector(tmp.resolve("data"))) {
+      // One heartbeat announcing a 200 ms interval, then silence: dead after 3 × 200 ms.
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(settlement, now - 4_900),
+          agent.jobStart(hostile, now - 3_900),
+          agent.heartbeat(200, now, new Active(settlement, 3, 10L, "RUNNABLE"), new Active(hostile, 1, null, "WAITING"))));
+      await().atMost(Duration.ofSeconds(15)).until(() ->
+          http.getJson(collector.api("/api/jobs?status=CRASHED")).path("jobs").size() == 2);
+
+      dom = chromium.dumpDom(URI.create(collector.api("/")));
+      chromium.screenshot(URI.create(collector.api("/")), SCREENSHOT.resolveSibling("dashboard-real-collector.png"));
+    }
+
+    String flagged = section(dom, "flagged");
+    assertTrue(flagged.contains(">" + settlement.name() + "<"), () -> "crashed job name in:\n" + flagged);
+    assertTrue(flagged.contains(">CRASHED<"), () -> "CRASHED flag badge in:\n" + flagged);
+    assertTrue(flagged.contains("no heartbeat from worker " + agent.instanceId()), () -> "crash reason in:\n" + flagged);
+    assertTrue(flagged.contains(">&lt;img src=x onerror=alert(1)&gt;#run<"), () -> "escaped hostile name in:\n" + flagged);
+    List<Tag> tags = Tag.parseAll(dom);
+    assertTrue(tags.stream().noneMatch(tag -> tag.name().equals("img")), "an <img> element was created");
+    assertEquals(List.of(), tags.stream().filter(Tag::hasEventHandler).toList(), "elements with inline event handlers");
+    assertTrue(section(dom, "workers").contains("class=\"state-dead\""), "the silent worker is not shown dead");
   }
 
   @Test
