@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
@@ -29,6 +30,17 @@ final class Telemetry implements ExportStatus {
   /** Spans waiting for export beyond which new ones are dropped: bounded memory. */
   private static final int MAX_QUEUE = 8192;
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Brief retries only: while an export backs off, every span behind it waits, heartbeats
+   * included, and a heartbeat is worth less the older it gets (the next one is an interval away;
+   * running jobs are announced again when export recovers). The SDK's default backoff (up to
+   * ~10 s) outlasted a restarted collector's grace and got live workers flagged.
+   */
+  private static final RetryPolicy RETRY = RetryPolicy.builder()
+      .setMaxAttempts(3)
+      .setInitialBackoff(Duration.ofMillis(100))
+      .setMaxBackoff(Duration.ofMillis(400))
+      .build();
 
   /**
    * The relocated SDK logs through java.util.logging; its export errors would land on the
@@ -59,6 +71,7 @@ final class Telemetry implements ExportStatus {
         .setEndpoint(endpoint)
         .setTimeout(EXPORT_TIMEOUT)
         .setConnectTimeout(Duration.ofSeconds(2))
+        .setRetryPolicy(RETRY)
         .setExecutorService(exportThread);
     if (config.ingestToken() != null) {
       otlp.addHeader("Authorization", "Bearer " + config.ingestToken());
