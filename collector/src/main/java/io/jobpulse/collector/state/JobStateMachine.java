@@ -761,7 +761,10 @@ public final class JobStateMachine {
       if (joined) {
         Job other = newestLiveRun(key, after.id(), null);
         if (other != null) {
-          Job newer = after.sortTime() >= other.sortTime() ? after : other;
+          // Ties (both started in the same millisecond) go by id, so that whichever of the two is
+          // seen joining, the same one is called the newer: never both flagged, naming each other.
+          Job newer = after.sortTime() > other.sortTime()
+              || (after.sortTime() == other.sortTime() && after.id().compareTo(other.id()) > 0) ? after : other;
           Job older = newer == after ? other : after;
           if (newer.flag() == null || !newer.flag().type().isLive()) {
             String reason = "another run of " + newer.name() + " for business id " + newer.businessId()
