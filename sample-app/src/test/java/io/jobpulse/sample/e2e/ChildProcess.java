@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A child process whose stdout and stderr go to files: nothing blocks on a full pipe, the output
@@ -56,6 +57,11 @@ final class ChildProcess {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The processes this one started, and theirs. */
+  Stream<ProcessHandle> descendants() {
+    return process.descendants();
   }
 
   /** The exit code, or empty while the process runs. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,7 +26,9 @@ final class CollectorProcess {
   static final Pattern API_LINE =
       Pattern.compile("^API and dashboard: http://localhost:(\\d+)/$", Pattern.MULTILINE);
 
+  /** The tests' default, unless a test gives its own {@code --heartbeat-misses}. */
   static final int HEARTBEAT_MISSES = 3;
+  static final String HEARTBEAT_MISSES_OPTION = "--heartbeat-misses";
 
   private static final Duration STARTUP = Duration.ofSeconds(60);
   private static final Duration SHUTDOWN = Duration.ofSeconds(30);
@@ -33,23 +36,26 @@ final class CollectorProcess {
   private final ChildProcesses owner;
   private final ChildProcess process;
   private final Path dataDir;
+  private final List<String> options;
   private final int otlpPort;
   private final int httpPort;
   private final Path reportedDataDir;
 
   private CollectorProcess(
-      ChildProcesses owner, ChildProcess process, Path dataDir, Matcher started) {
+      ChildProcesses owner, ChildProcess process, Path dataDir, List<String> options, Matcher started) {
     this.owner = owner;
     this.process = process;
     this.dataDir = dataDir;
+    this.options = options;
     this.otlpPort = Integer.parseInt(started.group(1));
     this.httpPort = Integer.parseInt(started.group(3));
     this.reportedDataDir = Path.of(started.group(4));
   }
 
-  static CollectorProcess start(ChildProcesses owner, Path dataDir, int otlpPort, int httpPort) {
+  static CollectorProcess start(
+      ChildProcesses owner, Path dataDir, int otlpPort, int httpPort, List<String> options) {
     Path java = JavaRuntime.CURRENT.javaOrSkip();
-    List<String> command =
+    List<String> command = new ArrayList<>(
         List.of(
             java.toString(),
             "-jar",
@@ -59,8 +65,11 @@ final class CollectorProcess {
             "--otlp-port", Integer.toString(otlpPort),
             // gRPC is not under test here; any free port keeps parallel runs apart.
             "--otlp-grpc-port", "0",
-            "--http-port", Integer.toString(httpPort),
-            "--heartbeat-misses", Integer.toString(HEARTBEAT_MISSES));
+            "--http-port", Integer.toString(httpPort)));
+    if (!options.contains(HEARTBEAT_MISSES_OPTION)) {
+      command.addAll(List.of(HEARTBEAT_MISSES_OPTION, Integer.toString(HEARTBEAT_MISSES)));
+    }
+    command.addAll(options);
     ChildProcess process = owner.start("collector", command, Map.of());
     Matcher started =
         await("the collector's started line")
@@ -74,7 +83,7 @@ final class CollectorProcess {
                   return STARTED_LINE.matcher(process.stdout());
                 },
                 Matcher::find);
-    return new CollectorProcess(owner, process, dataDir, started);
+    return new CollectorProcess(owner, process, dataDir, options, started);
   }
 
   int otlpPort() {
@@ -120,6 +129,6 @@ final class CollectorProcess {
   /** Stops this collector gracefully and starts a new one on the same data directory and ports. */
   CollectorProcess restart() {
     stop();
-    return start(owner, dataDir, otlpPort, httpPort);
+    return start(owner, dataDir, otlpPort, httpPort, options);
   }
 }

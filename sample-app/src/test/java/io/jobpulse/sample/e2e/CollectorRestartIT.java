@@ -46,7 +46,7 @@ class CollectorRestartIT {
 
     AppProcess completed =
         children.app().withAgent(collector)
-            .args("enrich", "--firms", "5", "--delay-ms", "40", "--batch-id", "done-1").start();
+            .args("enrich", "--firms", "10", "--delay-ms", "50", "--batch-id", "done-1").start();
     AppProcess failed = children.app().withAgent(collector).args("fail").start();
     AppProcess live =
         children.app().withAgent(collector).args(CrashDetectionIT.longEnrichment()).start();

@@ -48,6 +48,35 @@ class CrashDetectionIT {
     killAndExpectCrashed(collector, app, "default lease");
   }
 
+  /**
+   * The batch is run again after its worker was killed, as a queue retries it: the new run is
+   * attempt 2 of the same business id and links to the crashed attempt 1.
+   */
+  @Test
+  void crashedBatchRunAgainIsTheSecondAttemptLinkedToTheFirst() {
+    CollectorProcess collector = children.startCollector(dataDir);
+    JobPulseApi api = collector.api();
+    AppProcess first = children.app().withAgent(collector).withLease().args(longEnrichment()).start();
+    JsonNode running = api.awaitStatus(SampleJobs.ENRICH, "RUNNING", SHOWN);
+    first.kill9();
+    JsonNode crashed = api.awaitStatus(SampleJobs.ENRICH, "CRASHED", FLAGGED);
+    assertEquals(running.path("id"), crashed.path("id"), "the same run");
+    assertEquals(1, crashed.path("attempt").asLong(), crashed::toString);
+
+    children.app().withAgent(collector).withLease().args(longEnrichment()).start();
+    JsonNode retry =
+        api.awaitJob(SampleJobs.ENRICH, "a new RUNNING run",
+            job -> "RUNNING".equals(job.path("status").asText())
+                && !job.path("id").equals(crashed.path("id")),
+            SHOWN);
+
+    assertEquals("330001", retry.path("businessId").asText(), retry::toString);
+    assertEquals(2, retry.path("attempt").asLong(), retry::toString);
+    assertEquals(crashed.path("id").asText(), retry.path("previousAttemptId").asText(), retry::toString);
+    assertEquals("CRASHED", api.jobDetail(crashed.path("id").asText()).path("status").asText(),
+        "the first attempt stays CRASHED");
+  }
+
   static String[] longEnrichment() {
     return new String[] {"enrich", "--firms", "100000", "--delay-ms", "20", "--batch-id", "330001"};
   }

@@ -61,6 +61,15 @@ final class JobPulseApi {
     return get("/api/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code GET /api/jobs/{id}}, the job's own fields: the contract leaves open whether they are at
+   * the top or under {@code "job"} beside its history, children stats at the top either way.
+   */
+  JsonNode jobDetail(String id) {
+    JsonNode answer = job(id);
+    return answer.has("job") ? answer.get("job") : answer;
+  }
+
   /** {@code GET /api/workers}. */
   JsonNode workers() {
     return get("/api/workers");
@@ -100,6 +109,42 @@ final class JobPulseApi {
                       .orElseThrow(() -> new AssertionError("no job named " + name + " in " + jobs));
               assertTrue(test.test(job), () -> "expected " + condition + ", got " + job);
               match.set(job);
+            });
+    return match.get();
+  }
+
+  /**
+   * Waits until {@code GET /api/jobs?query} lists a job that satisfies {@code condition}; returns
+   * the newest such job. On timeout the failure shows what was listed last.
+   */
+  JsonNode awaitListed(Map<String, String> query, String condition, Predicate<JsonNode> test, Duration atMost) {
+    AtomicReference<JsonNode> match = new AtomicReference<>();
+    await(condition)
+        .atMost(atMost)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              List<JsonNode> jobs = jobs(query);
+              match.set(
+                  jobs.stream()
+                      .filter(test)
+                      .findFirst()
+                      .orElseThrow(() -> new AssertionError("expected a job with " + condition + " in " + jobs)));
+            });
+    return match.get();
+  }
+
+  /** Waits until the job {@code id}'s detail satisfies {@code condition}; returns the whole answer. */
+  JsonNode awaitDetail(String id, String condition, Predicate<JsonNode> test, Duration atMost) {
+    AtomicReference<JsonNode> match = new AtomicReference<>();
+    await("job " + id + " with " + condition)
+        .atMost(atMost)
+        .pollInterval(POLL)
+        .untilAsserted(
+            () -> {
+              JsonNode answer = job(id);
+              assertTrue(test.test(answer), () -> "expected " + condition + ", got " + answer);
+              match.set(answer);
             });
     return match.get();
   }
