@@ -88,8 +88,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
     ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
     // Heartbeats have connections of their own: queued behind the fill, they would arrive late
-    // and the collector would rightly flag live workers.
-    ExecutorService heartbeatSenders = Executors.newFixedThreadPool(2);
+    // and the collector would rightly flag live workers. And a round's requests all leave at once,
+    // as a real fleet's heartbeats do: sent one after another on a few threads, a round would last
+    // as long as that many round trips, and under load longer than the heartbeat timeout.
+    ExecutorService heartbeatSenders = Executors.newFixedThreadPool(Math.max(2, Math.min(200, (workers + 49) / 50)));
     ExecutorService senders = Executors.newFixedThreadPool(connections);
     StringBuilder report = new StringBuilder("\n=== Scale\n");
     try (CollectorProcess collector = CollectorProcess.start(

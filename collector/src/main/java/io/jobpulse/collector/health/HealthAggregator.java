@@ -38,6 +38,8 @@ public final class HealthAggregator implements StateListener {
 
   /** Hours of aggregates kept; older ones are removed as the clock enters a new hour. */
   static final long RETENTION_HOURS = 24 * 8;
+  /** The most buckets kept in memory between transactions: bounds the heap with many services × job names. */
+  static final int MAX_KEPT = 4_096;
 
   private final JobStore store;
   private final Clock clock;
@@ -162,9 +164,9 @@ public final class HealthAggregator implements StateListener {
   private HourBucket bucket(StoreBatch batch, BucketKey key) {
     if (batch != stagedIn) {
       long hour = BucketKey.hourOf(clock.millis());
-      if (stagedIn != lastWritten || hour != keptHour) {
-        // The previous transaction's changes never reached the store, or a new hour began (past
-        // hours are rarely touched again): read afresh.
+      if (stagedIn != lastWritten || hour != keptHour || kept.size() > MAX_KEPT) {
+        // The previous transaction's changes never reached the store, a new hour began (past
+        // hours are rarely touched again) or too many names are active for memory: read afresh.
         kept.clear();
         keptHour = hour;
       }
