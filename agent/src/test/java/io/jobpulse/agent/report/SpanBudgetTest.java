@@ -18,12 +18,14 @@ class SpanBudgetTest {
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
   private final SpanBudget budget = new SpanBudget(CAPACITY);
-  // Exports only when flushed: the queue fills as it would while the collector is away.
+  // Exports only when flushed: the queue fills as it would while the collector is away. The
+  // processor exports early once its queue holds a full batch, so its batch is made larger than
+  // the budget lets the queue ever hold.
   private final SdkTracerProvider provider = SdkTracerProvider.builder()
       .addSpanProcessor(budget.processor(BatchSpanProcessor.builder(budget.exporter(exporter))
           .setScheduleDelay(Duration.ofHours(1))
-          .setMaxQueueSize(CAPACITY)
-          .setMaxExportBatchSize(CAPACITY)
+          .setMaxQueueSize(2 * CAPACITY)
+          .setMaxExportBatchSize(2 * CAPACITY)
           .build()))
       .build();
   private final Tracer tracer = provider.get("test");
