@@ -31,15 +31,16 @@ final class Telemetry implements ExportStatus {
   private static final int MAX_QUEUE = 8192;
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(5);
   /**
-   * Brief retries only: while an export backs off, every span behind it waits, heartbeats
-   * included, and a heartbeat is worth less the older it gets (the next one is an interval away;
-   * running jobs are announced again when export recovers). The SDK's default backoff (up to
-   * ~10 s) outlasted a restarted collector's grace and got live workers flagged.
+   * Brief retries: while an export backs off, every span behind it waits, heartbeats included,
+   * and a heartbeat is worth less the older it gets (the next one is an interval away; running
+   * jobs are announced again when export recovers). The SDK's default backoff (up to ~10 s)
+   * outlasted a restarted collector's grace and got live workers flagged; here a retry comes
+   * within a second. (Three attempts were too few: LongOutageIT then missed the re-announcement.)
    */
   private static final RetryPolicy RETRY = RetryPolicy.builder()
-      .setMaxAttempts(3)
-      .setInitialBackoff(Duration.ofMillis(100))
-      .setMaxBackoff(Duration.ofMillis(400))
+      .setMaxAttempts(5)
+      .setInitialBackoff(Duration.ofMillis(200))
+      .setMaxBackoff(Duration.ofSeconds(1))
       .build();
 
   /**
