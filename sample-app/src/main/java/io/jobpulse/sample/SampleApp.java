@@ -5,6 +5,8 @@ import io.jobpulse.sample.batches.ChildBatchJob;
 import io.jobpulse.sample.batches.ChildLauncher;
 import io.jobpulse.sample.batches.ParentBatch;
 import io.jobpulse.sample.batches.ParentBatchJob;
+import io.jobpulse.sample.dbscheduler.DbSchedulerEnrichment;
+import io.jobpulse.sample.jobrunr.JobRunrEnrichment;
 import io.jobpulse.sample.jobs.EnrichmentBatch;
 import io.jobpulse.sample.jobs.FirmEnrichmentJob;
 import io.jobpulse.sample.jobs.InvoiceBatch;
@@ -45,6 +47,10 @@ public final class SampleApp {
 
   private static final String EXIT_AFTER = "--exit-after-ms";
   private static final Set<String> ENRICH_OPTIONS = Set.of("--firms", "--delay-ms", "--batch-id");
+  /** {@code --outcome fail}: the job throws once its batch is enriched. */
+  private static final String OUTCOME = "--outcome";
+  private static final Set<String> FAILING_ENRICH_OPTIONS =
+      Set.of("--firms", "--delay-ms", "--batch-id", OUTCOME);
 
   /** Each scenario's options, besides {@code --exit-after-ms}, in the order of the usage text. */
   private static final Map<String, Set<String>> SCENARIOS = new LinkedHashMap<>();
@@ -64,6 +70,8 @@ public final class SampleApp {
         "--bad-document"));
     SCENARIOS.put("quartz", ENRICH_OPTIONS);
     SCENARIOS.put("spring", ENRICH_OPTIONS);
+    SCENARIOS.put("db-scheduler", FAILING_ENRICH_OPTIONS);
+    SCENARIOS.put("jobrunr", FAILING_ENRICH_OPTIONS);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -106,6 +114,13 @@ public final class SampleApp {
         return enrichment(options, out, QuartzEnrichment::run);
       case "spring":
         return enrichment(options, out, SpringEnrichment::run);
+      case "db-scheduler":
+        boolean taskFails = fails(options);
+        return enrichment(
+            options, out, (batch, job) -> DbSchedulerEnrichment.run(batch, job, taskFails));
+      case "jobrunr":
+        boolean jobFails = fails(options);
+        return enrichment(options, out, (batch, job) -> JobRunrEnrichment.run(batch, job, jobFails));
       case "fail":
         String report = options.string("--report", "quarterly-2025");
         ReportJob reports = new ReportJob(Duration.ofMillis(200));
@@ -150,6 +165,10 @@ public final class SampleApp {
     FirmEnrichmentJob enrichment = new FirmEnrichmentJob(delay, out);
     out.println("enriching " + firms + " firms in batch " + batch.batchId());
     return () -> "enriched " + runner.run(batch, enrichment) + " firms";
+  }
+
+  private static boolean fails(Options options) {
+    return options.choice(OUTCOME, "ok", Set.of("ok", "fail")).equals("fail");
   }
 
   /**

@@ -73,7 +73,11 @@ public final class StartupFootprint implements Callable<Integer> {
     return 0;
   }
 
-  private static Map<String, Long> runOnce(List<String> command, Path stderr) throws IOException, InterruptedException {
+  /**
+   * Runs {@link StartupProbe} once with {@code command}; returns its sample: {@code mainMs} (launch
+   * to {@code main}) and the probe's footprint fields.
+   */
+  static Map<String, Long> runOnce(List<String> command, Path stderr) throws IOException, InterruptedException {
     long launched = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     Map<String, Long> sample = new HashMap<>();
