@@ -23,6 +23,7 @@ import io.jobpulse.sample.jobs.StuckImportJob;
 import io.jobpulse.sample.quartz.QuartzEnrichment;
 import io.jobpulse.sample.spring.SpringEnrichment;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -70,7 +71,7 @@ public final class SampleApp {
         "--bad-document"));
     SCENARIOS.put("quartz", ENRICH_OPTIONS);
     SCENARIOS.put("spring", ENRICH_OPTIONS);
-    SCENARIOS.put("db-scheduler", FAILING_ENRICH_OPTIONS);
+    SCENARIOS.put("db-scheduler", Set.of("--firms", "--delay-ms", "--batch-id", OUTCOME, "--db"));
     SCENARIOS.put("jobrunr", FAILING_ENRICH_OPTIONS);
   }
 
@@ -116,8 +117,10 @@ public final class SampleApp {
         return enrichment(options, out, SpringEnrichment::run);
       case "db-scheduler":
         boolean taskFails = fails(options);
-        return enrichment(
-            options, out, (batch, job) -> DbSchedulerEnrichment.run(batch, job, taskFails));
+        String database = options.string("--db", null);
+        return enrichment(options, out, database == null
+            ? (batch, job) -> DbSchedulerEnrichment.run(batch, job, taskFails)
+            : (batch, job) -> DbSchedulerEnrichment.runOn(Path.of(database), batch, job, taskFails));
       case "jobrunr":
         boolean jobFails = fails(options);
         return enrichment(options, out, (batch, job) -> JobRunrEnrichment.run(batch, job, jobFails));

@@ -708,8 +708,10 @@ public final class JobStateMachine {
       String latestId = latestRuns.containsKey(key) ? latestRuns.get(key)
           : RunIndexes.latestRun(store, after.name(), after.businessId());
       Job previous = latestId == null || latestId.equals(after.id()) ? null : job(latestId);
+      // The agent may have numbered the attempt itself (db-scheduler counts its failures) without
+      // knowing the earlier run's id: then only the link is added.
       if (previous != null && after.previousAttemptId() == null && isRetried(previous)
-          && after.attempt() <= previous.attempt()) {
+          && after.attempt() <= previous.attempt() + 1) {
         after = after.toBuilder().attempt(previous.attempt() + 1).previousAttemptId(previous.id()).build();
         putJob(before, after);
       }

@@ -107,6 +107,19 @@ class RunRelationsTest {
   }
 
   @Test
+  void anAttemptTheAgentNumberedItselfIsLinkedToTheRunItRetries() {
+    // db-scheduler counts its failures: the revived run arrives as attempt 2, without the crashed
+    // run's id, which only the collector knows.
+    apply(start(run("d1", "order-11", null), T0));
+    machine.declareDead("w-1", "lease closed", clock.millis());
+    clock.advance(1000);
+    RunAttributes revived = new RunAttributes("d2", NAME, "order-11", null, 2, "worker-1", 0, null, null, null);
+    apply(new JobStarted(WORKER, revived, "trace-d2", "d2", T0 + 1000));
+    assertEquals(2, job("d2").attempt());
+    assertEquals("d1", job("d2").previousAttemptId());
+  }
+
+  @Test
   void theAgentsOwnAttemptLinkIsTrusted() {
     apply(start(run("x1", "order-9", null), T0));
     apply(end(run("x1", "order-9", null), JobOutcome.FAILED));

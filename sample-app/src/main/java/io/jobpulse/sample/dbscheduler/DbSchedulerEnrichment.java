@@ -22,11 +22,20 @@ import org.h2.jdbcx.JdbcDataSource;
 /**
  * Runs one enrichment batch the way a db-scheduler application does: a one-time task {@value
  * #TASK}, its instance id the batch id, in an embedded H2 file database (a fresh temporary
- * directory, removed after a run that ends). Waits for the task and stops the scheduler.
+ * directory, removed after a run that ends, or one the caller names and keeps). Waits for the task
+ * and stops the scheduler.
+ *
+ * <p>On a named database, several workers may run one after the other: the batch is scheduled only
+ * if absent, so a worker started after another was killed mid-task schedules nothing and lets
+ * db-scheduler revive the dead execution, which it does once the dead worker has missed {@value
+ * #MISSED_HEARTBEATS} heartbeats of {@link #HEARTBEAT}.
  */
 public final class DbSchedulerEnrichment {
 
   static final String TASK = "enrich-firms";
+  /** Short, so a dead execution is revived within seconds rather than db-scheduler's minutes. */
+  private static final Duration HEARTBEAT = Duration.ofMillis(300);
+  private static final int MISSED_HEARTBEATS = 4;
 
   private DbSchedulerEnrichment() {}
 
@@ -38,17 +47,29 @@ public final class DbSchedulerEnrichment {
       throws IOException, SQLException, InterruptedException, ExecutionException {
     Path database = Files.createTempDirectory("sample-app-db-scheduler");
     try {
-      return runOn(database, batch, enrichment, rejected);
+      return runOn("jdbc:h2:file:" + database.resolve("scheduler"), batch, enrichment, rejected);
     } finally {
       deleteRecursively(database);
     }
   }
 
-  private static int runOn(
+  /**
+   * As {@link #run(EnrichmentBatch, FirmEnrichmentJob, boolean)}, on the H2 database at {@code
+   * database}, which is kept; schedules the batch only if the database does not hold it already.
+   */
+  public static int runOn(
       Path database, EnrichmentBatch batch, FirmEnrichmentJob enrichment, boolean rejected)
       throws SQLException, InterruptedException, ExecutionException {
+    // A worker killed on this file leaves its lock behind; it must not stop the next worker.
+    return runOn("jdbc:h2:file:" + database + ";FILE_LOCK=NO;WRITE_DELAY=0",
+        batch, enrichment, rejected);
+  }
+
+  private static int runOn(
+      String url, EnrichmentBatch batch, FirmEnrichmentJob enrichment, boolean rejected)
+      throws SQLException, InterruptedException, ExecutionException {
     JdbcDataSource dataSource = new JdbcDataSource();
-    dataSource.setURL("jdbc:h2:file:" + database.resolve("scheduler"));
+    dataSource.setURL(url);
     createTable(dataSource);
     CompletableFuture<Integer> result = new CompletableFuture<>();
     OneTimeTask<Void> task =
@@ -76,11 +97,14 @@ public final class DbSchedulerEnrichment {
             .threads(1)
             .pollingInterval(Duration.ofMillis(200))
             .enableImmediateExecution()
+            .heartbeatInterval(HEARTBEAT)
+            .missedHeartbeatsLimit(MISSED_HEARTBEATS)
             .shutdownMaxWait(Duration.ofSeconds(1))
             .build();
     scheduler.start();
     try {
-      scheduler.schedule(task.instance(batch.batchId()), Instant.now());
+      // A fresh database never holds the batch; a named one holds it if a worker died running it.
+      scheduler.scheduleIfNotExists(task.instance(batch.batchId()), Instant.now());
       return result.get();
     } finally {
       scheduler.stop();

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jobpulse.sample.jobrunr.JobRunrEnrichment;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +127,46 @@ class MoreSchedulerPresetsIT {
     JsonNode crashed = awaitRun(library, batchId, "CRASHED", FLAGGED);
     assertEquals(running.path("id"), crashed.path("id"), "the same run");
     assertEquals("CRASHED", crashed.path("flag").path("type").asText(), crashed::toString);
+  }
+
+  /**
+   * Two workers on one db-scheduler database: the first is killed while it runs batch B, the
+   * second schedules nothing, db-scheduler revives the dead execution on it, and the collector
+   * sees that as attempt 2 of the crashed run.
+   */
+  @Test
+  void dbSchedulerRevivingAKilledWorkersTaskIsTheSecondAttemptOfTheCrashedRun(@TempDir Path appTemp) {
+    Library library = Library.DB_SCHEDULER;
+    String batchId = library.batchId("revived");
+    String database = appTemp.resolve("scheduler").toString();
+    AppProcess first = presetsOnly()
+        .args(withDatabase(library.args(batchId, 100_000, 20, "ok"), database))
+        .start();
+    JsonNode running = awaitRun(library, batchId, "RUNNING", SHOWN);
+    assertEquals(1, running.path("attempt").asLong(), running::toString);
+
+    first.kill9();
+    JsonNode crashed = awaitRun(library, batchId, "CRASHED", FLAGGED);
+    assertEquals(running.path("id"), crashed.path("id"), "the same run");
+
+    AppProcess second = presetsOnly()
+        .args(withDatabase(library.args(batchId, 10, 50, "ok"), database))
+        .start();
+    assertEquals(0, second.awaitExit(RUN), second::stderr);
+    assertTrue(second.stdout().endsWith("enriched 10 firms\n"), second::stdout);
+    JsonNode revived = awaitRun(library, batchId, "COMPLETED", SHOWN);
+    assertEquals(2, revived.path("attempt").asLong(), revived::toString);
+    assertEquals(crashed.path("id").asText(), revived.path("previousAttemptId").asText(),
+        revived::toString);
+    List<JsonNode> runs = runsOf(library, batchId);
+    assertEquals(2, runs.size(), () -> "the crashed run and its revival: " + runs);
+  }
+
+  private static String[] withDatabase(String[] args, String database) {
+    String[] withDatabase = Arrays.copyOf(args, args.length + 2);
+    withDatabase[args.length] = "--db";
+    withDatabase[args.length + 1] = database;
+    return withDatabase;
   }
 
   /** Under the agent with neither {@code jobpulse.jobs} nor {@code jobpulse.items}: the presets alone. */
