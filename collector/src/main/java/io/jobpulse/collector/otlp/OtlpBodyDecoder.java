@@ -1,10 +1,9 @@
 package io.jobpulse.collector.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,8 +12,26 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-/** Turns a request body (maybe gzip'ed, protobuf or JSON) into an {@link ExportTraceServiceRequest}. */
+/**
+ * Turns a request body (maybe gzip'ed, protobuf or JSON) into an {@link ExportTraceServiceRequest}.
+ * The body is read where it lies: its reader index does not move.
+ */
 final class OtlpBodyDecoder {
+
+  /**
+   * A body the aggregator gathered from several socket reads is no single array; it is copied
+   * here, once per thread (an event loop), to be parsed. The parsers copy out everything they
+   * keep (protobuf's strings and ids, aliasing being off; Jackson's tree), so the array is free
+   * again once they return, and a request costs no array of its own size. Bodies over {@link
+   * #MAX_SCRATCH_BYTES} get an array of their own, which bounds what a thread keeps.
+   */
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[64 * 1024];
+    }
+  };
+  private static final int MAX_SCRATCH_BYTES = 1024 * 1024;
 
   private final int maxDecompressedBytes;
 
@@ -23,29 +40,47 @@ final class OtlpBodyDecoder {
   }
 
   ExportTraceServiceRequest decode(ByteBuf body, OtlpFormat format, String contentEncoding) throws OtlpException {
-    byte[] bytes = content(body, contentEncoding);
+    String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+    switch (encoding) {
+      case "identity", "":
+        if (body.hasArray()) {
+          return parse(format, body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
+        }
+        int length = body.readableBytes();
+        byte[] bytes = length <= MAX_SCRATCH_BYTES ? scratch(length) : new byte[length];
+        body.getBytes(body.readerIndex(), bytes, 0, length);
+        return parse(format, bytes, 0, length);
+      case "gzip":
+        byte[] inflated = gunzip(body);
+        return parse(format, inflated, 0, inflated.length);
+      default:
+        throw new OtlpException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported Content-Encoding '" + contentEncoding + "': use gzip or none");
+    }
+  }
+
+  private static ExportTraceServiceRequest parse(OtlpFormat format, byte[] bytes, int offset, int length)
+      throws OtlpException {
     if (format == OtlpFormat.JSON) {
-      return OtlpJson.parse(bytes);
+      return OtlpJson.parse(bytes, offset, length);
     }
     try {
-      return ExportTraceServiceRequest.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
+      // The parser's byte[] entry, not a CodedInputStream's: it also refuses a stray end-group tag.
+      return ExportTraceServiceRequest.parser().parseFrom(bytes, offset, length);
+    } catch (IOException e) {
       throw new OtlpException(HttpResponseStatus.BAD_REQUEST,
           "malformed protobuf ExportTraceServiceRequest: " + e.getMessage());
     }
   }
 
-  private byte[] content(ByteBuf body, String contentEncoding) throws OtlpException {
-    String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
-    switch (encoding) {
-      case "identity", "":
-        return ByteBufUtil.getBytes(body);
-      case "gzip":
-        return gunzip(body);
-      default:
-        throw new OtlpException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-            "unsupported Content-Encoding '" + contentEncoding + "': use gzip or none");
+  /** This thread's scratch array, grown to at least {@code length} bytes. */
+  private static byte[] scratch(int length) {
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < length) {
+      scratch = new byte[Math.min(MAX_SCRATCH_BYTES, Math.max(length, 2 * scratch.length))];
+      SCRATCH.set(scratch);
     }
+    return scratch;
   }
 
   /** Inflates at most {@code maxDecompressedBytes}: a small bomb must not fill the heap. */

@@ -25,10 +25,10 @@ final class OtlpJson {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final HexFormat HEX = HexFormat.of();
 
-  static ExportTraceServiceRequest parse(byte[] json) throws OtlpException {
+  static ExportTraceServiceRequest parse(byte[] json, int offset, int length) throws OtlpException {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = MAPPER.readTree(json, offset, length);
     } catch (JsonProcessingException e) {
       throw new OtlpException(HttpResponseStatus.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
