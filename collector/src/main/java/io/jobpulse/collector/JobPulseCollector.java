@@ -8,8 +8,8 @@ import io.jobpulse.collector.health.HealthAggregator;
 import io.jobpulse.collector.health.HealthReport;
 import io.jobpulse.collector.metrics.CollectorMetrics;
 import io.jobpulse.collector.metrics.IngestCounting;
-import io.jobpulse.collector.detect.Detector;
 import io.jobpulse.collector.detect.HeartbeatDetector;
+import io.jobpulse.collector.detect.MeasuredDetector;
 import io.jobpulse.collector.detect.RunDetector;
 import io.jobpulse.collector.forward.SpanForwarder;
 import io.jobpulse.collector.ingest.IngestLoop;
@@ -118,7 +118,7 @@ public final class JobPulseCollector implements AutoCloseable {
       HeartbeatDetector heartbeats = new HeartbeatDetector(config.heartbeatMisses(), startedAt);
       RunDetector runs = new RunDetector(stateMachine, config.detection(), config.heartbeatMisses(), startedAt);
       // Dead workers first: a run whose worker died is CRASHED, whatever else it was overdue for.
-      ingest = new IngestLoop(stateMachine, Detector.all(heartbeats, runs),
+      ingest = new IngestLoop(stateMachine, new MeasuredDetector(heartbeats, runs, metrics.detector()),
           config.clock(), config.ingestQueueCapacity(), config.detectorTick());
       ingest.start();
       bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

@@ -1,5 +1,6 @@
 package io.jobpulse.collector.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +11,7 @@ import io.jobpulse.collector.http.BearerToken;
 import io.jobpulse.collector.http.HttpResponses;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.jobpulse.collector.metrics.CollectorMetrics;
+import io.jobpulse.collector.state.ChildStats;
 import io.jobpulse.collector.state.FlagType;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStatus;
@@ -19,6 +21,8 @@ import io.jobpulse.collector.state.WorkerState;
 import io.jobpulse.collector.store.JobQuery;
 import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.contract.Durations;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +37,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +75,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 10_000;
+  /** Response buffer sizes to start from: a listed run or worker is about 1 KiB of JSON. */
+  private static final int JOB_SIZE_HINT = 1024;
+  private static final int DETAIL_SIZE_HINT = 8 * 1024;
+  private static final int SMALL_SIZE_HINT = 256;
+  private static final int MAX_SIZE_HINT = 16 * 1024 * 1024;
   private static final String JOBS = "/api/jobs";
   private static final String JOBS_PREFIX = "/api/jobs/";
   private static final String RESET_STUCK = "/api/jobs/reset-stuck";
@@ -138,7 +150,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         deleteJobs(ctx, keepAlive, uri.parameters());
       } else if (path.equals(JOBS)) {
         requireMethod(method, HttpMethod.GET);
-        send(ctx, keepAlive, HttpResponseStatus.OK, listJobs(uri.parameters()));
+        listJobs(ctx, keepAlive, uri.parameters());
       } else if (path.equals(HEALTH)) {
         requireMethod(method, HttpMethod.GET);
         ObjectNode body = json.createObjectNode();
@@ -155,10 +167,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         requireMethod(method, HttpMethod.GET);
         String id = QueryStringDecoder.decodeComponent(path.substring(JOBS_PREFIX.length()));
         Job job = store.job(id).orElseThrow(() -> new ApiException(HttpResponseStatus.NOT_FOUND, "no job " + id));
-        send(ctx, keepAlive, HttpResponseStatus.OK, JsonViews.jobDetail(job, RunIndexes.childStats(store, id), clock.millis()));
+        ChildStats children = RunIndexes.childStats(store, id);
+        send(ctx, keepAlive, HttpResponseStatus.OK, DETAIL_SIZE_HINT, out -> JsonViews.jobDetail(out, job, children));
       } else if (path.equals("/api/workers")) {
         requireMethod(method, HttpMethod.GET);
-        send(ctx, keepAlive, HttpResponseStatus.OK, listWorkers());
+        listWorkers(ctx, keepAlive);
       } else {
         throw new ApiException(HttpResponseStatus.NOT_FOUND, "no such path " + path);
       }
@@ -176,7 +189,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ctx.close();
   }
 
-  private ObjectNode listJobs(Map<String, List<String>> parameters) {
+  private void listJobs(ChannelHandlerContext ctx, boolean keepAlive, Map<String, List<String>> parameters) {
     String status = single(parameters, "status");
     if (status != null) {
       status = status.toUpperCase(Locale.ROOT);
@@ -194,40 +207,56 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpResponseStatus.BAD_REQUEST, "before: " + e.getMessage());
     }
-    long now = clock.millis();
-    ObjectNode body = json.createObjectNode();
-    ArrayNode jobs = body.putArray("jobs");
     List<Job> page = store.jobs(query);
-    for (Job job : page) {
-      jobs.add(JsonViews.job(job, now));
-    }
     // A full page may have a next one: its cursor resumes right after this page's last run.
-    body.put("next", page.size() == query.limit() ? JobQuery.cursorOf(page.get(page.size() - 1)) : null);
-    return body;
+    String next = page.size() == query.limit() ? JobQuery.cursorOf(page.get(page.size() - 1)) : null;
+    send(ctx, keepAlive, HttpResponseStatus.OK, page.size() * JOB_SIZE_HINT, out -> {
+      out.writeStartObject();
+      out.writeArrayFieldStart("jobs");
+      for (Job job : page) {
+        JsonViews.job(out, job);
+      }
+      out.writeEndArray();
+      out.writeStringField("next", next);
+      out.writeEndObject();
+    });
   }
 
-  private ObjectNode listWorkers() {
+  private void listWorkers(ChannelHandlerContext ctx, boolean keepAlive) {
     long now = clock.millis();
-    ObjectNode body = json.createObjectNode();
-    ArrayNode workers = body.putArray("workers");
-    for (Worker worker : store.workers()) {
-      ObjectNode node = JsonViews.worker(worker);
-      long until = worker.state() == WorkerState.ALIVE ? now : worker.lastSeenAt();
-      node.put("uptimeSeconds", Math.max(0, until - worker.firstSeenAt()) / 1000);
-      node.put("lease", services.leases().of(worker.id()).name().toLowerCase(Locale.ROOT));
-      ArrayNode current = node.putArray("currentJobs");
-      for (String id : worker.jobs()) {
-        store.job(id).ifPresent(job -> current.addObject()
-            .put("id", job.id())
-            .put("name", job.name())
-            .put("status", job.status().name())
-            .put("startedAt", Times.format(job.startedAt()))
-            .put("progressDone", job.progressDone())
-            .put("progressTotal", job.progressTotal()));
+    List<Worker> workers = store.workers();
+    send(ctx, keepAlive, HttpResponseStatus.OK, workers.size() * JOB_SIZE_HINT, out -> {
+      out.writeStartObject();
+      out.writeArrayFieldStart("workers");
+      for (Worker worker : workers) {
+        JsonViews.startWorker(out, worker);
+        long until = worker.state() == WorkerState.ALIVE ? now : worker.lastSeenAt();
+        out.writeNumberField("uptimeSeconds", Math.max(0, until - worker.firstSeenAt()) / 1000);
+        out.writeStringField("lease", services.leases().of(worker.id()).name().toLowerCase(Locale.ROOT));
+        out.writeArrayFieldStart("currentJobs");
+        for (String id : worker.jobs()) {
+          Job job = store.job(id).orElse(null);
+          if (job != null) {
+            out.writeStartObject();
+            out.writeStringField("id", job.id());
+            out.writeStringField("name", job.name());
+            out.writeStringField("status", job.status().name());
+            out.writeStringField("startedAt", Times.format(job.startedAt()));
+            out.writeNumberField("progressDone", job.progressDone());
+            if (job.progressTotal() == null) {
+              out.writeNullField("progressTotal");
+            } else {
+              out.writeNumberField("progressTotal", job.progressTotal().longValue());
+            }
+            out.writeEndObject();
+          }
+        }
+        out.writeEndArray();
+        out.writeEndObject();
       }
-      workers.add(node);
-    }
-    return body;
+      out.writeEndArray();
+      out.writeEndObject();
+    });
   }
 
   private void deleteJobs(ChannelHandlerContext ctx, boolean keepAlive, Map<String, List<String>> parameters) {
@@ -353,13 +382,42 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body) {
-    byte[] bytes;
+    send(ctx, keepAlive, status, SMALL_SIZE_HINT, out -> json.writeValue(out, body));
+  }
+
+  /** What writes a response's JSON body. */
+  @FunctionalInterface
+  private interface JsonBody {
+    void writeTo(JsonGenerator out) throws IOException;
+  }
+
+  /**
+   * Streams {@code body} into one buffer from the channel's allocator (no tree, no intermediate
+   * byte array), then sends it whole: a failure halfway sends nothing of it, and the caller answers
+   * with an error instead.
+   *
+   * @param sizeHint the expected size in bytes, so a large page does not grow its buffer many times
+   */
+  private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, int sizeHint,
+      JsonBody body) {
+    ByteBuf content = ctx.alloc().buffer(Math.min(sizeHint, MAX_SIZE_HINT));
+    boolean written = false;
     try {
-      bytes = json.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
+      try (JsonGenerator out = json.getFactory().createGenerator((OutputStream) new ByteBufOutputStream(content))) {
+        body.writeTo(out);
+      }
+      written = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON", e);
+    } finally {
+      if (!written) {
+        content.release();
+      }
     }
-    HttpResponses.send(ctx, keepAlive, HttpResponses.of(status, HttpHeaderValues.APPLICATION_JSON, bytes));
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    HttpResponses.send(ctx, keepAlive, response);
   }
 
   private void sendError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {

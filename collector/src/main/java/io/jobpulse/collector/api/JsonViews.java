@@ -1,112 +1,164 @@
 package io.jobpulse.collector.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.jobpulse.collector.state.ChildStats;
 import io.jobpulse.collector.state.Flag;
 import io.jobpulse.collector.state.HistoryEntry;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
+import java.io.IOException;
 
-/** The API's JSON shapes of runs and workers (DESIGN.md "The collector"). */
+/**
+ * The API's JSON shapes of runs and workers (DESIGN.md "The collector"), written straight to a
+ * {@link JsonGenerator}: a page of thousands of runs is streamed into the response buffer, never
+ * built as a tree first.
+ */
 final class JsonViews {
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-  static ObjectNode job(Job job, long now) {
-    ObjectNode node = NODES.objectNode();
-    node.put("id", job.id());
-    node.put("name", job.name());
-    node.put("businessId", job.businessId());
-    node.put("status", job.status().name());
-    node.set("flag", job.flag() == null ? NODES.nullNode() : flag(job.flag()));
-    node.put("service", job.service());
-    node.put("worker", job.worker());
-    node.put("attempt", job.attempt());
-    node.put("previousAttemptId", job.previousAttemptId());
-    node.put("parentId", job.parentId());
-    node.put("traceId", job.traceId());
-    node.put("startedAt", Times.format(job.startedAt()));
-    node.put("endedAt", Times.format(job.endedAt()));
-    node.put("lastSeenAt", Times.format(job.lastSeenAt()));
-    node.put("durationMs", job.durationMs());
-    node.put("enqueuedAt", Times.format(job.enqueuedAt()));
-    node.put("queueWaitMs", job.queueWaitMs());
-    ObjectNode progress = node.putObject("progress");
-    progress.put("done", job.progressDone());
-    progress.put("total", job.progressTotal());
-    progress.put("ratePerSecond", job.ratePerSecond());
-    node.put("etaSeconds", etaSeconds(job));
-    if (job.error() == null) {
-      node.putNull("error");
-    } else {
-      ObjectNode error = node.putObject("error");
-      error.put("type", job.error().type());
-      error.put("message", job.error().message());
-      error.put("category", job.error().category());
-    }
-    node.put("threadName", job.threadName());
-    node.put("threadState", job.threadState());
-    node.put("stackTop", job.stackTop());
-    node.put("flaggedThenRecovered", job.flaggedThenRecovered());
-    node.put("duplicateOf", job.duplicateOf());
-    if (job.waitingOn() == null) {
-      node.putNull("waitingOn");
-    } else {
-      node.putObject("waitingOn").put("childId", job.waitingOn().childId()).put("status", job.waitingOn().status().name());
-    }
-    return node;
+  /** Writes a run as one JSON object. */
+  static void job(JsonGenerator out, Job job) throws IOException {
+    out.writeStartObject();
+    jobFields(out, job);
+    out.writeEndObject();
   }
 
   /** A run with its history, its children's counts by status and the ids of those that crashed. */
-  static ObjectNode jobDetail(Job job, ChildStats childStats, long now) {
-    ObjectNode node = job(job, now);
-    ArrayNode history = node.putArray("history");
+  static void jobDetail(JsonGenerator out, Job job, ChildStats childStats) throws IOException {
+    out.writeStartObject();
+    jobFields(out, job);
+    out.writeArrayFieldStart("history");
     for (HistoryEntry entry : job.history()) {
-      history.addObject().put("at", Times.format(entry.at())).put("status", entry.status()).put("detail", entry.detail());
+      out.writeStartObject();
+      time(out, "at", entry.at());
+      out.writeStringField("status", entry.status());
+      out.writeStringField("detail", entry.detail());
+      out.writeEndObject();
     }
-    node.putObject("children")
-        .put("pending", childStats.pending())
-        .put("running", childStats.running())
-        .put("completed", childStats.completed())
-        .put("failed", childStats.failed())
-        .put("crashed", childStats.crashed())
-        .put("lost", childStats.lost())
-        .put("abandoned", childStats.abandoned())
-        .put("total", childStats.total());
-    ArrayNode crashed = node.putArray("crashedChildren");
-    childStats.crashedChildren().forEach(crashed::add);
-    return node;
+    out.writeEndArray();
+    out.writeObjectFieldStart("children");
+    out.writeNumberField("pending", childStats.pending());
+    out.writeNumberField("running", childStats.running());
+    out.writeNumberField("completed", childStats.completed());
+    out.writeNumberField("failed", childStats.failed());
+    out.writeNumberField("crashed", childStats.crashed());
+    out.writeNumberField("lost", childStats.lost());
+    out.writeNumberField("abandoned", childStats.abandoned());
+    out.writeNumberField("total", childStats.total());
+    out.writeEndObject();
+    out.writeArrayFieldStart("crashedChildren");
+    for (String id : childStats.crashedChildren()) {
+      out.writeString(id);
+    }
+    out.writeEndArray();
+    out.writeEndObject();
   }
 
-  static ObjectNode worker(Worker worker) {
-    ObjectNode node = NODES.objectNode();
-    node.put("id", worker.id());
-    node.put("service", worker.service());
-    node.put("pid", worker.pid());
-    node.put("host", worker.host());
-    node.put("agentVersion", worker.agentVersion());
-    node.put("state", worker.state().name());
-    node.put("firstSeenAt", Times.format(worker.firstSeenAt()));
-    node.put("lastSeenAt", Times.format(worker.lastSeenAt()));
-    node.put("lastHeartbeatAt", Times.format(worker.lastHeartbeatAt()));
-    node.put("intervalMs", worker.intervalMs());
-    node.put("stoppedAt", Times.format(worker.stoppedAt()));
-    node.put("droppedRuns", worker.droppedRuns());
-    ArrayNode jobs = node.putArray("jobs");
-    worker.jobs().forEach(jobs::add);
-    return node;
+  /**
+   * A worker's own fields, the object left open: the caller adds what needs more than the worker
+   * (uptime, lease, current runs) and ends it.
+   */
+  static void startWorker(JsonGenerator out, Worker worker) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("id", worker.id());
+    out.writeStringField("service", worker.service());
+    number(out, "pid", worker.pid());
+    out.writeStringField("host", worker.host());
+    out.writeStringField("agentVersion", worker.agentVersion());
+    out.writeStringField("state", worker.state().name());
+    time(out, "firstSeenAt", worker.firstSeenAt());
+    time(out, "lastSeenAt", worker.lastSeenAt());
+    time(out, "lastHeartbeatAt", worker.lastHeartbeatAt());
+    out.writeNumberField("intervalMs", worker.intervalMs());
+    time(out, "stoppedAt", worker.stoppedAt());
+    out.writeNumberField("droppedRuns", worker.droppedRuns());
+    out.writeArrayFieldStart("jobs");
+    for (String id : worker.jobs()) {
+      out.writeString(id);
+    }
+    out.writeEndArray();
   }
 
-  private static ObjectNode flag(Flag flag) {
-    ObjectNode node = NODES.objectNode();
-    node.put("type", flag.type().name());
-    node.put("reason", flag.reason());
-    node.put("flaggedAt", Times.format(flag.flaggedAt()));
-    node.put("detectionLatencyMs", flag.detectionLatencyMs());
-    return node;
+  private static void jobFields(JsonGenerator out, Job job) throws IOException {
+    out.writeStringField("id", job.id());
+    out.writeStringField("name", job.name());
+    out.writeStringField("businessId", job.businessId());
+    out.writeStringField("status", job.status().name());
+    if (job.flag() == null) {
+      out.writeNullField("flag");
+    } else {
+      flag(out, job.flag());
+    }
+    out.writeStringField("service", job.service());
+    out.writeStringField("worker", job.worker());
+    out.writeNumberField("attempt", job.attempt());
+    out.writeStringField("previousAttemptId", job.previousAttemptId());
+    out.writeStringField("parentId", job.parentId());
+    out.writeStringField("traceId", job.traceId());
+    time(out, "startedAt", job.startedAt());
+    time(out, "endedAt", job.endedAt());
+    time(out, "lastSeenAt", job.lastSeenAt());
+    number(out, "durationMs", job.durationMs());
+    time(out, "enqueuedAt", job.enqueuedAt());
+    number(out, "queueWaitMs", job.queueWaitMs());
+    out.writeObjectFieldStart("progress");
+    out.writeNumberField("done", job.progressDone());
+    number(out, "total", job.progressTotal());
+    if (job.ratePerSecond() == null) {
+      out.writeNullField("ratePerSecond");
+    } else {
+      out.writeNumberField("ratePerSecond", job.ratePerSecond().doubleValue());
+    }
+    out.writeEndObject();
+    number(out, "etaSeconds", etaSeconds(job));
+    if (job.error() == null) {
+      out.writeNullField("error");
+    } else {
+      out.writeObjectFieldStart("error");
+      out.writeStringField("type", job.error().type());
+      out.writeStringField("message", job.error().message());
+      out.writeStringField("category", job.error().category());
+      out.writeEndObject();
+    }
+    out.writeStringField("threadName", job.threadName());
+    out.writeStringField("threadState", job.threadState());
+    out.writeStringField("stackTop", job.stackTop());
+    out.writeBooleanField("flaggedThenRecovered", job.flaggedThenRecovered());
+    out.writeStringField("duplicateOf", job.duplicateOf());
+    if (job.waitingOn() == null) {
+      out.writeNullField("waitingOn");
+    } else {
+      out.writeObjectFieldStart("waitingOn");
+      out.writeStringField("childId", job.waitingOn().childId());
+      out.writeStringField("status", job.waitingOn().status().name());
+      out.writeEndObject();
+    }
+  }
+
+  private static void flag(JsonGenerator out, Flag flag) throws IOException {
+    out.writeObjectFieldStart("flag");
+    out.writeStringField("type", flag.type().name());
+    out.writeStringField("reason", flag.reason());
+    time(out, "flaggedAt", flag.flaggedAt());
+    out.writeNumberField("detectionLatencyMs", flag.detectionLatencyMs());
+    out.writeEndObject();
+  }
+
+  /** A time in the API's format; {@code null} is written as such. */
+  private static void time(JsonGenerator out, String field, Long epochMillis) throws IOException {
+    out.writeStringField(field, Times.format(epochMillis));
+  }
+
+  private static void time(JsonGenerator out, String field, long epochMillis) throws IOException {
+    out.writeStringField(field, Times.format(epochMillis));
+  }
+
+  private static void number(JsonGenerator out, String field, Long value) throws IOException {
+    if (value == null) {
+      out.writeNullField(field);
+    } else {
+      out.writeNumberField(field, value.longValue());
+    }
   }
 
   /** Remaining items at the recent rate (about the last minute); {@code null} when it cannot be told. */

@@ -2,6 +2,7 @@ package io.jobpulse.collector.detect;
 
 import io.jobpulse.collector.state.JobStateMachine;
 import io.jobpulse.collector.state.Worker;
+import java.util.List;
 
 /**
  * Declares dead the workers that stopped sending spans: a worker is dead when nothing arrived from
@@ -21,6 +22,8 @@ public final class HeartbeatDetector implements Detector {
   private final int heartbeatMisses;
   /** Written once the ports are bound (start-up thread), read by ticks (ingest thread). */
   private volatile long collectorStartedAt;
+  /** How many workers the last tick checked; ingest thread only. */
+  private int examined;
 
   public HeartbeatDetector(int heartbeatMisses, long collectorStartedAt) {
     if (heartbeatMisses < 1) {
@@ -38,7 +41,9 @@ public final class HeartbeatDetector implements Detector {
   @Override
   public int tick(JobStateMachine stateMachine, long now) {
     int flagged = 0;
-    for (Worker worker : stateMachine.aliveWorkers()) {
+    List<Worker> alive = stateMachine.aliveWorkers();
+    examined = alive.size();
+    for (Worker worker : alive) {
       long timeoutMs = heartbeatMisses * worker.intervalMs();
       long evidenceAt = worker.lastSeenAt();
       if (now - Math.max(evidenceAt, collectorStartedAt) > timeoutMs) {
@@ -48,5 +53,10 @@ public final class HeartbeatDetector implements Detector {
       }
     }
     return flagged;
+  }
+
+  /** How many workers the last tick checked: the alive ones, whatever the store holds. */
+  int examined() {
+    return examined;
   }
 }

@@ -48,6 +48,8 @@ public final class RunDetector implements Detector, StateListener {
   /** Each scheduled run once, by due time; {@link #dueById} says which entry is current. */
   private final NavigableSet<Deadline> deadlines = new TreeSet<>();
   private final Map<String, Long> dueById = new HashMap<>();
+  /** How many deadlines the last tick took out of the queue. */
+  private int examined;
 
   /** A run's next check. Ordered by due time, then id, so two runs due together both stay. */
   private record Deadline(long due, String jobId) implements Comparable<Deadline> {
@@ -90,6 +92,7 @@ public final class RunDetector implements Detector, StateListener {
       dueById.remove(deadline.jobId());
       due.add(deadline);
     }
+    examined = due.size();
     int flagged = 0;
     for (Deadline deadline : due) {
       Job job = stateMachine.liveJob(deadline.jobId());
@@ -116,6 +119,11 @@ public final class RunDetector implements Detector, StateListener {
         schedule(after);
       }
     }
+  }
+
+  /** How many deadlines the last tick took out of the queue: the runs due, whatever the store holds. */
+  int examined() {
+    return examined;
   }
 
   /** How many runs have a check scheduled (at most the live runs). */

@@ -43,6 +43,7 @@ public final class CollectorMetrics implements StateListener {
   private final Counter alertsDelivered;
   private final Counter alertsFailed;
   private final IngestMetrics ingest;
+  private final DetectorMetrics detector;
   private volatile LongSupplier outboxDepth = () -> 0;
 
   public CollectorMetrics(JobStore store) {
@@ -93,6 +94,7 @@ public final class CollectorMetrics implements StateListener {
         .help("Alert delivery attempts that failed and will be retried")
         .register(registry);
     ingest = new IngestMetrics(registry);
+    detector = new DetectorMetrics(registry);
     GaugeWithCallback.builder()
         .name("jobpulse_alert_outbox_depth")
         .help("Alert deliveries waiting in the outbox")
@@ -107,6 +109,11 @@ public final class CollectorMetrics implements StateListener {
 
   public IngestMetrics ingest() {
     return ingest;
+  }
+
+  /** Records each detector tick's duration and work. */
+  public DetectorMetrics detector() {
+    return detector;
   }
 
   /** Exposes {@code depth} as {@code jobpulse_alert_outbox_depth} (0 while alerting is off). */

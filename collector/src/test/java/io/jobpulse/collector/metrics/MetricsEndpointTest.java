@@ -73,6 +73,15 @@ class MetricsEndpointTest {
       assertEquals(1, value(text, "jobpulse_ingest_errors_total{reason=\"bad_request\"}"));
       assertEquals(1, value(text, "jobpulse_ingest_errors_total{reason=\"unsupported_media_type\"}"));
       assertEquals(0, value(text, "jobpulse_false_positives_total"));
+      // The detector's ticks: one of them declared the silent worker dead and flagged its run.
+      assertTrue(value(text, "jobpulse_detector_tick_seconds_count") >= 1, text);
+      assertTrue(value(text, "jobpulse_detector_tick_seconds_bucket{le=\"+Inf\"}") >= 1, text);
+      assertEquals(1, value(text, "jobpulse_detector_runs_flagged_total"));
+      assertTrue(value(text, "jobpulse_detector_workers_examined_total") >= 2, "both workers were alive once");
+      assertTrue(value(text, "jobpulse_detector_tick_workers_examined") >= 1, text);
+      assertTrue(value(text, "jobpulse_detector_tick_deadlines_examined") >= 0, text);
+      assertTrue(value(text, "jobpulse_detector_tick_runs_flagged") >= 0, text);
+      assertTrue(value(text, "jobpulse_detector_deadlines_examined_total") >= 0, text);
 
       // A late end contradicts the crash.
       http.export(collector.otlpPort(), dying.request(dying.jobEnd(crashed, System.currentTimeMillis(), JobOutcome.COMPLETED)));
