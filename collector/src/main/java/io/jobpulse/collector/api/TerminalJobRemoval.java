@@ -50,6 +50,7 @@ final class TerminalJobRemoval {
         }
       }
       if (removed > 0) {
+        counts.writeStaged(batch);
         store.write(batch);
         counts.commit();
       }

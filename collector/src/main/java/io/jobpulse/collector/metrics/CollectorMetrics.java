@@ -156,6 +156,11 @@ public final class CollectorMetrics implements StateListener {
   }
 
   @Override
+  public void beforeWrite(StoreBatch batch) {
+    jobCounts.writeStaged(batch);
+  }
+
+  @Override
   public void committed(List<JobChange> jobs, List<WorkerChange> workerChanges) {
     jobCounts.commit();
     for (JobChange change : jobs) {

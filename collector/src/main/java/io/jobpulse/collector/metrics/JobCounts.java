@@ -21,6 +21,8 @@ public final class JobCounts {
   private static final String SEEDED = "jobs.counted";
   private static final JobStatus[] STATUSES = JobStatus.values();
   private static final FlagType[] FLAGS = FlagType.values();
+  private static final String[] STATUS_COUNTERS = Arrays.stream(STATUSES).map(JobCounts::statusCounter).toArray(String[]::new);
+  private static final String[] FLAG_COUNTERS = Arrays.stream(FLAGS).map(JobCounts::flagCounter).toArray(String[]::new);
 
   private final AtomicLongArray byStatus = new AtomicLongArray(STATUSES.length);
   private final AtomicLongArray byFlag = new AtomicLongArray(FLAGS.length);
@@ -61,8 +63,9 @@ public final class JobCounts {
   }
 
   /**
-   * Stages the counters' change from {@code before} to {@code after} into {@code batch}: {@code
-   * before} is {@code null} for a new run, {@code after} {@code null} for a removed one.
+   * Stages the counters' change from {@code before} to {@code after}, to be written into {@code
+   * batch} by {@link #writeStaged}: {@code before} is {@code null} for a new run, {@code after}
+   * {@code null} for a removed one.
    */
   public void stage(Job before, Job after, StoreBatch batch) {
     if (batch != pendingIn) {
@@ -73,20 +76,40 @@ public final class JobCounts {
     JobStatus statusAfter = after == null ? null : after.status();
     if (statusBefore != statusAfter) {
       if (statusBefore != null) {
-        stageStatus(statusBefore, -1, batch);
+        pendingStatus[statusBefore.ordinal()]--;
       }
       if (statusAfter != null) {
-        stageStatus(statusAfter, +1, batch);
+        pendingStatus[statusAfter.ordinal()]++;
       }
     }
     FlagType flagBefore = before == null || before.flag() == null ? null : before.flag().type();
     FlagType flagAfter = after == null || after.flag() == null ? null : after.flag().type();
     if (flagBefore != flagAfter) {
       if (flagBefore != null) {
-        stageFlag(flagBefore, -1, batch);
+        pendingFlag[flagBefore.ordinal()]--;
       }
       if (flagAfter != null) {
-        stageFlag(flagAfter, +1, batch);
+        pendingFlag[flagAfter.ordinal()]++;
+      }
+    }
+  }
+
+  /**
+   * Writes the counters the staged changes moved into {@code batch}, once per transaction however
+   * many runs it changed (before, each run's change wrote two counters).
+   */
+  public void writeStaged(StoreBatch batch) {
+    if (batch != pendingIn) {
+      return;
+    }
+    for (int i = 0; i < pendingStatus.length; i++) {
+      if (pendingStatus[i] != 0) {
+        batch.putCounter(STATUS_COUNTERS[i], Math.max(0, byStatus.get(i) + pendingStatus[i]));
+      }
+    }
+    for (int i = 0; i < pendingFlag.length; i++) {
+      if (pendingFlag[i] != 0) {
+        batch.putCounter(FLAG_COUNTERS[i], Math.max(0, byFlag.get(i) + pendingFlag[i]));
       }
     }
   }
@@ -117,18 +140,6 @@ public final class JobCounts {
       result.put(flag, byFlag.get(flag.ordinal()));
     }
     return result;
-  }
-
-  private void stageStatus(JobStatus status, int delta, StoreBatch batch) {
-    int i = status.ordinal();
-    pendingStatus[i] += delta;
-    batch.putCounter(statusCounter(status), Math.max(0, byStatus.get(i) + pendingStatus[i]));
-  }
-
-  private void stageFlag(FlagType flag, int delta, StoreBatch batch) {
-    int i = flag.ordinal();
-    pendingFlag[i] += delta;
-    batch.putCounter(flagCounter(flag), Math.max(0, byFlag.get(i) + pendingFlag[i]));
   }
 
   private void clearPending() {

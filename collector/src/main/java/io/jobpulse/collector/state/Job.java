@@ -114,7 +114,9 @@ public record Job(
     private String threadName;
     private String threadState;
     private JobError error;
-    private final List<HistoryEntry> history;
+    /** The run's history, copied only once an entry is added: most changes add none. */
+    private List<HistoryEntry> history;
+    private boolean historyCopied;
     private String previousAttemptId;
     private Long enqueuedAt;
     private Long queueWaitMs;
@@ -129,7 +131,7 @@ public record Job(
     private Builder(String id, long firstSeenAt) {
       this.id = id;
       this.firstSeenAt = firstSeenAt;
-      this.history = new ArrayList<>();
+      this.history = List.of();
     }
 
     private Builder(Job job) {
@@ -155,7 +157,7 @@ public record Job(
       threadName = job.threadName;
       threadState = job.threadState;
       error = job.error;
-      history = new ArrayList<>(job.history);
+      history = job.history;
       previousAttemptId = job.previousAttemptId;
       enqueuedAt = job.enqueuedAt;
       queueWaitMs = job.queueWaitMs;
@@ -320,6 +322,10 @@ public record Job(
 
     /** Appends a state change to the history. */
     public Builder addHistory(long at, String status, String detail) {
+      if (!historyCopied) {
+        history = new ArrayList<>(history);
+        historyCopied = true;
+      }
       history.add(new HistoryEntry(at, status, detail));
       return this;
     }

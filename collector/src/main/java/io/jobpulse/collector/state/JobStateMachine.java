@@ -16,8 +16,8 @@ import io.jobpulse.contract.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -56,23 +58,6 @@ public final class JobStateMachine {
   static final long SAMPLE_SPACING_MS = RATE_WINDOW_MS / 12;
 
   static final long DEFAULT_INTERVAL_MS = Durations.parse(ConfigKeys.DEFAULT_HEARTBEAT_INTERVAL).toMillis();
-
-  /** Enqueue before start before progress before end before goodbye, whatever the order inside one request. */
-  private static final Comparator<SpanEvent> CAUSAL_ORDER = Comparator.comparingInt(event -> {
-    if (event instanceof JobPending) {
-      return 0;
-    }
-    if (event instanceof JobStarted) {
-      return 1;
-    }
-    if (event instanceof Heartbeat) {
-      return 2;
-    }
-    if (event instanceof JobEnded) {
-      return 3;
-    }
-    return 4;
-  });
 
   private static final System.Logger LOG = System.getLogger(JobStateMachine.class.getName());
 
@@ -134,19 +119,34 @@ public final class JobStateMachine {
     tx.commit();
   }
 
+  /**
+   * Applies one request's events in causal order whatever their order in the request: enqueue
+   * before start before progress before end before goodbye. One pass per kind keeps each kind's
+   * own order, as a stable sort would, without sorting (this runs for every span).
+   */
   private void stage(Transaction tx, List<SpanEvent> events, long receivedAt) {
-    List<SpanEvent> ordered = new ArrayList<>(events);
-    ordered.sort(CAUSAL_ORDER);
-    for (SpanEvent event : ordered) {
+    for (SpanEvent event : events) {
       if (event instanceof JobPending pending) {
         onJobPending(tx, pending, receivedAt);
-      } else if (event instanceof JobStarted started) {
+      }
+    }
+    for (SpanEvent event : events) {
+      if (event instanceof JobStarted started) {
         onJobStarted(tx, started, receivedAt);
-      } else if (event instanceof Heartbeat heartbeat) {
+      }
+    }
+    for (SpanEvent event : events) {
+      if (event instanceof Heartbeat heartbeat) {
         onHeartbeat(tx, heartbeat, receivedAt);
-      } else if (event instanceof JobEnded ended) {
+      }
+    }
+    for (SpanEvent event : events) {
+      if (event instanceof JobEnded ended) {
         onJobEnded(tx, ended, receivedAt);
-      } else if (event instanceof WorkerStopped stopped) {
+      }
+    }
+    for (SpanEvent event : events) {
+      if (event instanceof WorkerStopped stopped) {
         onWorkerStopped(tx, stopped, receivedAt);
       }
     }
@@ -324,7 +324,7 @@ public final class JobStateMachine {
     }
     // Runs believed live on this worker that the heartbeat leaves out: evidence of LOST. A run the
     // same request announced is not missing, whatever the heartbeat saw before its announce.
-    for (String id : List.copyOf(tx.worker(workerId).jobs())) {
+    for (String id : List.copyOf(tx.workerJobs(workerId))) {
       if (listed.containsKey(id) || pending.contains(id)) {
         continue;
       }
@@ -571,9 +571,9 @@ public final class JobStateMachine {
   /** The live runs of {@code workerId} as {@code tx} sees them: costs that worker's runs, not every live run. */
   private List<Job> liveJobsOf(Transaction tx, String workerId) {
     Set<String> ids = new LinkedHashSet<>(liveByWorker.getOrDefault(workerId, Set.of()));
-    for (Job staged : tx.stagedJobs()) {
-      if (workerId.equals(staged.worker())) {
-        ids.add(staged.id());
+    for (Change staged : tx.changes()) {
+      if (workerId.equals(staged.after.worker())) {
+        ids.add(staged.after.id());
       }
     }
     List<Job> result = new ArrayList<>(ids.size());
@@ -588,33 +588,46 @@ public final class JobStateMachine {
 
   private record Summarized(WorkerIdentity worker, RunSummary summary) {}
 
+  /** A run a transaction changed: as stored before it ({@code null} for a new run) and as it leaves it. */
+  private static final class Change {
+    final Job before;
+    Job after;
+
+    Change(Job before, Job after) {
+      this.before = before;
+      this.after = after;
+    }
+  }
+
   /**
    * The changes of one call: reads see the staged writes first, then the live state, then the
    * store; {@link #commit} settles what follows from the runs' changes (their parents' children
    * counts, attempts, duplicates), writes one batch and then updates the live state.
    */
   private final class Transaction {
-    private final Map<String, Job> jobs = new LinkedHashMap<>();
-    private final Map<String, Job> originals = new HashMap<>();
+    /** The runs changed, in the order first changed: one map, so a change's two sides cost one lookup. */
+    private final Map<String, Change> changes = new LinkedHashMap<>();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final Map<String, Worker> workerOriginals = new HashMap<>();
     private final Map<String, RunTotals> totals = new LinkedHashMap<>();
     private final List<Summarized> summaries = new ArrayList<>();
     private final Map<String, ChildStats> childStats = new LinkedHashMap<>();
+    /** The run lists of the workers whose runs this transaction started or ended; sorted, as stored. */
+    private final Map<String, SortedSet<String>> workerJobs = new HashMap<>();
     private final Map<String, String> latestRuns = new LinkedHashMap<>();
     private long newFalsePositives;
 
     Job job(String id) {
-      Job staged = jobs.get(id);
+      Change staged = changes.get(id);
       if (staged != null) {
-        return staged;
+        return staged.after;
       }
       Job live = liveJobs.get(id);
       return live != null ? live : store.job(id).orElse(null);
     }
 
-    Iterable<Job> stagedJobs() {
-      return jobs.values();
+    Collection<Change> changes() {
+      return changes.values();
     }
 
     Worker worker(String id) {
@@ -637,20 +650,52 @@ public final class JobStateMachine {
     }
 
     void putJob(Job before, Job after) {
-      if (!jobs.containsKey(after.id())) {
-        originals.put(after.id(), before);
+      Change staged = changes.get(after.id());
+      if (staged == null) {
+        changes.put(after.id(), new Change(before, after));
+      } else {
+        staged.after = after; // the run's stored version is the one first staged against
       }
-      jobs.put(after.id(), after);
       String workerId = after.worker();
       if (workerId != null) {
-        Worker worker = worker(workerId);
-        if (worker != null) {
-          Worker changed = after.status().isTerminal() ? worker.withoutJob(after.id()) : worker.withJob(after.id());
-          if (changed != worker) {
-            putWorker(changed);
+        SortedSet<String> runs = workerJobs.get(workerId);
+        if (runs == null) {
+          Worker worker = worker(workerId);
+          if (worker == null) {
+            return;
           }
+          runs = new TreeSet<>(worker.jobs());
+          workerJobs.put(workerId, runs);
+        }
+        if (after.status().isTerminal()) {
+          runs.remove(after.id());
+        } else {
+          runs.add(after.id());
         }
       }
+    }
+
+    /** The runs {@code workerId} is believed to run, as this transaction leaves them. */
+    Collection<String> workerJobs(String workerId) {
+      SortedSet<String> staged = workerJobs.get(workerId);
+      if (staged != null) {
+        return staged;
+      }
+      Worker worker = worker(workerId);
+      return worker == null ? List.of() : worker.jobs();
+    }
+
+    /**
+     * Writes each worker's run list once, as the transaction leaves it: a run that starts and ends
+     * within one transaction (most short runs) never copies it.
+     */
+    private void stageWorkerJobs() {
+      workerJobs.forEach((workerId, runs) -> {
+        Worker worker = worker(workerId);
+        if (!worker.jobs().equals(List.copyOf(runs))) {
+          putWorker(worker.withJobs(List.copyOf(runs)));
+        }
+      });
     }
 
     void putWorker(Worker worker) {
@@ -679,18 +724,20 @@ public final class JobStateMachine {
     /** What follows from the staged runs' changes; may stage more runs (parents, duplicates). */
     private void settle() {
       long now = clock.millis();
-      for (String id : List.copyOf(jobs.keySet())) {
-        linkAttempt(originals.get(id), jobs.get(id));
+      // Each pass sees the runs staged when it began; what it stages is settled by the passes after it.
+      for (Change change : List.copyOf(changes.values())) {
+        linkAttempt(change.before, change.after);
       }
-      for (String id : List.copyOf(jobs.keySet())) {
-        followChild(originals.get(id), jobs.get(id), now);
+      for (Change change : List.copyOf(changes.values())) {
+        followChild(change.before, change.after, now);
       }
-      for (String id : List.copyOf(jobs.keySet())) {
-        followDuplicates(originals.get(id), jobs.get(id), now);
+      for (Change change : List.copyOf(changes.values())) {
+        followDuplicates(change.before, change.after, now);
       }
-      for (Job job : List.copyOf(jobs.values())) {
+      for (Change change : changes.values()) {
+        Job job = change.after;
         if (job.status().isTerminal() && job.waitingOn() != null) {
-          putJob(originals.get(job.id()), job.toBuilder().waitingOn(null).build());
+          change.after = job.toBuilder().waitingOn(null).build();
         }
       }
     }
@@ -772,7 +819,7 @@ public final class JobStateMachine {
             String reason = "another run of " + newer.name() + " for business id " + newer.businessId()
                 + " is live: " + older.id() + " on worker " + older.worker();
             long evidenceAt = Math.max(newer.firstSeenAt(), older.firstSeenAt());
-            putJob(originals.containsKey(newer.id()) ? originals.get(newer.id()) : newer, newer.toBuilder()
+            putJob(newer, newer.toBuilder()
                 .flag(new Flag(FlagType.DUPLICATE, reason, now, Math.max(0, now - evidenceAt)))
                 .duplicateOf(older.id()).addHistory(now, newer.status().name(), "DUPLICATE: " + reason).build());
           }
@@ -794,7 +841,7 @@ public final class JobStateMachine {
           } else {
             changed.duplicateOf(remaining.id());
           }
-          putJob(originals.containsKey(id) ? originals.get(id) : duplicate, changed.build());
+          putJob(duplicate, changed.build());
         }
       }
     }
@@ -817,9 +864,9 @@ public final class JobStateMachine {
     /** The ids that may be live runs of {@code key}: the committed index and this transaction's runs. */
     private Set<String> liveIds(String key) {
       Set<String> ids = new LinkedHashSet<>(liveByBusinessKey.getOrDefault(key, Set.of()));
-      for (Job staged : jobs.values()) {
-        if (key.equals(businessKey(staged))) {
-          ids.add(staged.id());
+      for (Change staged : changes.values()) {
+        if (key.equals(businessKey(staged.after))) {
+          ids.add(staged.after.id());
         }
       }
       return ids;
@@ -831,21 +878,26 @@ public final class JobStateMachine {
     }
 
     void commit() {
-      if (!jobs.isEmpty()) {
+      if (!changes.isEmpty()) {
         settle();
+        stageWorkerJobs();
       }
-      if (jobs.isEmpty() && workers.isEmpty() && totals.isEmpty() && newFalsePositives == 0) {
+      if (changes.isEmpty() && workers.isEmpty() && totals.isEmpty() && newFalsePositives == 0) {
         return;
       }
       try (StoreBatch batch = store.newBatch()) {
-        jobs.forEach((id, job) -> batch.putJob(originals.get(id), job));
+        for (Change change : changes.values()) {
+          batch.putJob(change.before, change.after);
+        }
         childStats.forEach((parentId, stats) -> RunIndexes.putChildStats(batch, parentId, stats));
         latestRuns.forEach((key, runId) -> {
-          Job run = jobs.get(runId);
+          Job run = changes.get(runId).after;
           RunIndexes.putLatestRun(batch, run.name(), run.businessId(), runId);
         });
         for (StateListener listener : listeners) {
-          jobs.forEach((id, job) -> listener.staging(originals.get(id), job, batch));
+          for (Change change : changes.values()) {
+            listener.staging(change.before, change.after, batch);
+          }
           summaries.forEach(s -> listener.summarized(s.worker(), s.summary(), batch));
           listener.beforeWrite(batch);
         }
@@ -857,8 +909,9 @@ public final class JobStateMachine {
         store.write(batch);
       }
       // Written: now memory may follow.
-      for (Job job : jobs.values()) {
-        Job original = originals.get(job.id());
+      for (Change change : changes.values()) {
+        Job job = change.after;
+        Job original = change.before;
         if (isLive(original)) {
           unindexLive(original);
         }
@@ -879,8 +932,10 @@ public final class JobStateMachine {
       runTotals.putAll(totals);
       falsePositives += newFalsePositives;
       if (!listeners.isEmpty()) {
-        List<StateListener.JobChange> jobChanges = new ArrayList<>(jobs.size());
-        jobs.forEach((id, job) -> jobChanges.add(new StateListener.JobChange(originals.get(id), job)));
+        List<StateListener.JobChange> jobChanges = new ArrayList<>(changes.size());
+        for (Change change : changes.values()) {
+          jobChanges.add(new StateListener.JobChange(change.before, change.after));
+        }
         List<StateListener.WorkerChange> workerChanges = new ArrayList<>(workers.size());
         workers.forEach((id, worker) -> workerChanges.add(new StateListener.WorkerChange(workerOriginals.get(id), worker)));
         for (StateListener listener : listeners) {

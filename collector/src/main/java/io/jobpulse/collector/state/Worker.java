@@ -1,7 +1,5 @@
 package io.jobpulse.collector.state;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,30 +63,8 @@ public record Worker(
         newState, newStoppedAt, jobs, droppedRuns);
   }
 
-  /** This worker running run {@code jobId} too; itself when it already does. */
-  public Worker withJob(String jobId) {
-    int at = Collections.binarySearch(jobs, jobId);
-    if (at >= 0) {
-      return this;
-    }
-    List<String> newJobs = new ArrayList<>(jobs.size() + 1);
-    newJobs.addAll(jobs);
-    newJobs.add(-at - 1, jobId);
-    return withSortedJobs(newJobs);
-  }
-
-  /** This worker no longer running run {@code jobId}; itself when it did not. */
-  public Worker withoutJob(String jobId) {
-    int at = Collections.binarySearch(jobs, jobId);
-    if (at < 0) {
-      return this;
-    }
-    List<String> newJobs = new ArrayList<>(jobs);
-    newJobs.remove(at);
-    return withSortedJobs(newJobs);
-  }
-
-  private Worker withSortedJobs(List<String> sortedJobs) {
+  /** This worker running {@code sortedJobs}, sorted by id. */
+  public Worker withJobs(List<String> sortedJobs) {
     return new Worker(id, service, pid, host, agentVersion, firstSeenAt, lastSeenAt, lastHeartbeatAt, intervalMs,
         state, stoppedAt, sortedJobs, droppedRuns);
   }

@@ -4,6 +4,7 @@ import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.Worker;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -12,6 +13,9 @@ import org.rocksdb.WriteBatch;
  * counters. Not thread-safe; close it after writing.
  */
 public final class StoreBatch implements AutoCloseable {
+
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[][] NO_KEYS = new byte[0][];
 
   private final JobStore store;
   private final WriteBatch batch = new WriteBatch();
@@ -26,26 +30,33 @@ public final class StoreBatch implements AutoCloseable {
    */
   public StoreBatch putJob(Job before, Job after) {
     try {
-      if (before != null) {
-        for (byte[] key : labelKeys(before)) {
-          if (!containsKey(labelKeys(after), key)) {
-            batch.delete(store.jobsByLabel, key);
-          }
-        }
-        if (before.sortTime() != after.sortTime()) {
-          batch.delete(store.jobsByTime, Keys.timeIndex(before.sortTime(), before.id()));
-        }
-        if (before.parentId() != null && !before.parentId().equals(after.parentId())) {
-          batch.delete(store.children, Keys.child(before.parentId(), before.id()));
+      // Index entries are written only where they change: a heartbeat rewrites a run without
+      // moving it in any index, and each put is a memtable entry for flush and compaction too.
+      byte[][] labelsAfter = labelKeys(after);
+      byte[][] labelsBefore = before == null ? NO_KEYS : labelKeys(before);
+      for (byte[] key : labelsBefore) {
+        if (!containsKey(labelsAfter, key)) {
+          batch.delete(store.jobsByLabel, key);
         }
       }
-      byte[] empty = new byte[0];
-      batch.put(store.jobs, Keys.id(after.id()), JobStore.encode(after));
-      for (byte[] key : labelKeys(after)) {
-        batch.put(store.jobsByLabel, key, empty);
+      boolean timeMoved = before == null || before.sortTime() != after.sortTime();
+      if (before != null && timeMoved) {
+        batch.delete(store.jobsByTime, Keys.timeIndex(before.sortTime(), before.id()));
       }
-      batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), empty);
-      if (after.parentId() != null) {
+      boolean parentMoved = before == null || !Objects.equals(before.parentId(), after.parentId());
+      if (before != null && parentMoved && before.parentId() != null) {
+        batch.delete(store.children, Keys.child(before.parentId(), before.id()));
+      }
+      batch.put(store.jobs, Keys.id(after.id()), JobCodec.encode(after));
+      for (byte[] key : labelsAfter) {
+        if (!containsKey(labelsBefore, key)) {
+          batch.put(store.jobsByLabel, key, EMPTY);
+        }
+      }
+      if (timeMoved) {
+        batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), EMPTY);
+      }
+      if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
         batch.put(store.children, Keys.child(after.parentId(), after.id()),
             after.status().name().getBytes(StandardCharsets.UTF_8));
       }

@@ -41,6 +41,7 @@ class JobCountsTest {
       try (StoreBatch batch = store.newBatch()) {
         counts.stage(running, ended, batch.putJob(running, ended));
         counts.stage(completed, null, batch.deleteJob(completed));
+        counts.writeStaged(batch);
         store.write(batch);
       }
       counts.commit();

@@ -1,0 +1,464 @@
+package io.jobpulse.collector.store;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import io.jobpulse.collector.state.Flag;
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.HistoryEntry;
+import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobError;
+import io.jobpulse.collector.state.JobStatus;
+import io.jobpulse.collector.state.ProgressSample;
+import io.jobpulse.collector.state.WaitingOn;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A stored run as a protobuf message, written and read with protobuf's own wire primitives.
+ *
+ * <p>Why not JSON: every span changes a run, so a run is encoded on the ingest thread for nearly
+ * every span received, and rewritten by compaction again and again. Jackson spent a fifth of the
+ * ingest thread, and the field names were most of each record's bytes. The protobuf wire format
+ * keeps what JSON gave: a record can be read by a collector that knows fewer or more fields
+ * (unknown fields are skipped, missing ones keep their defaults) and {@code protoc --decode_raw}
+ * shows it.
+ *
+ * <p>The field numbers below are the stored format: never reuse or renumber one. Enums are stored
+ * by ordinal, so their constants may only be appended ({@code JobCodecTest} pins their order).
+ * Records written as JSON by earlier versions (they start with '{') are still read.
+ */
+final class JobCodec {
+
+  // Job
+  private static final int ID = 1;
+  private static final int NAME = 2;
+  private static final int BUSINESS_ID = 3;
+  private static final int PARENT_ID = 4;
+  private static final int ATTEMPT = 5;
+  private static final int SERVICE = 6;
+  private static final int WORKER = 7;
+  private static final int TRACE_ID = 8;
+  private static final int SPAN_ID = 9;
+  private static final int STATUS = 10;
+  private static final int FLAG = 11;
+  private static final int FLAGGED_THEN_RECOVERED = 12;
+  private static final int STARTED_AT = 13;
+  private static final int ENDED_AT = 14;
+  private static final int LAST_SEEN_AT = 15;
+  private static final int FIRST_SEEN_AT = 16;
+  private static final int DURATION_MS = 17;
+  private static final int PROGRESS_DONE = 18;
+  private static final int PROGRESS_TOTAL = 19;
+  private static final int THREAD_NAME = 20;
+  private static final int THREAD_STATE = 21;
+  private static final int ERROR = 22;
+  private static final int HISTORY = 23;
+  private static final int PREVIOUS_ATTEMPT_ID = 24;
+  private static final int ENQUEUED_AT = 25;
+  private static final int QUEUE_WAIT_MS = 26;
+  private static final int STACK_TOP = 27;
+  private static final int LAST_PROGRESS_AT = 28;
+  private static final int MISSED_HEARTBEATS = 29;
+  private static final int PROGRESS_SAMPLE = 30;
+  private static final int RATE_PER_SECOND = 31;
+  private static final int WAITING_ON = 32;
+  private static final int DUPLICATE_OF = 33;
+
+  // Flag
+  private static final int FLAG_TYPE = 1;
+  private static final int FLAG_REASON = 2;
+  private static final int FLAG_FLAGGED_AT = 3;
+  private static final int FLAG_DETECTION_LATENCY_MS = 4;
+  // JobError
+  private static final int ERROR_TYPE = 1;
+  private static final int ERROR_MESSAGE = 2;
+  private static final int ERROR_CATEGORY = 3;
+  // HistoryEntry
+  private static final int HISTORY_AT = 1;
+  private static final int HISTORY_STATUS = 2;
+  private static final int HISTORY_DETAIL = 3;
+  // ProgressSample
+  private static final int SAMPLE_AT = 1;
+  private static final int SAMPLE_DONE = 2;
+  // WaitingOn
+  private static final int WAITING_CHILD_ID = 1;
+  private static final int WAITING_STATUS = 2;
+
+  private static final JobStatus[] STATUSES = JobStatus.values();
+  private static final FlagType[] FLAG_TYPES = FlagType.values();
+  /** Big enough for nearly every run; per thread because the API's threads decode and tests encode too. */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+
+  private JobCodec() {}
+
+  /**
+   * Encodes {@code job}. Most runs fit the calling thread's scratch buffer: written there in one
+   * pass and copied, their size is never computed field by field (that pass cost as much as the
+   * writing); a run too big for it (a long history) is sized first.
+   */
+  static byte[] encode(Job job) {
+    byte[] scratch = SCRATCH.get();
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(scratch);
+      write(job, out);
+      return Arrays.copyOf(scratch, out.getTotalBytesWritten());
+    } catch (CodedOutputStream.OutOfSpaceException tooBig) {
+      try {
+        byte[] bytes = new byte[size(job)];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        write(job, out);
+        out.checkNoSpaceLeft();
+        return bytes;
+      } catch (IOException e) {
+        // Only a size computed wrong gets here: a bug, not bad data.
+        throw new StoreException("cannot encode run " + job.id(), e);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot encode run " + job.id(), e);
+    }
+  }
+
+  private static void write(Job job, CodedOutputStream out) throws IOException {
+    writeString(out, ID, job.id());
+    writeString(out, NAME, job.name());
+    writeString(out, BUSINESS_ID, job.businessId());
+    writeString(out, PARENT_ID, job.parentId());
+    out.writeInt64(ATTEMPT, job.attempt());
+    writeString(out, SERVICE, job.service());
+    writeString(out, WORKER, job.worker());
+    writeString(out, TRACE_ID, job.traceId());
+    writeString(out, SPAN_ID, job.spanId());
+    out.writeUInt32(STATUS, job.status().ordinal());
+    if (job.flag() != null) {
+      out.writeTag(FLAG, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size(job.flag()));
+      out.writeUInt32(FLAG_TYPE, job.flag().type().ordinal());
+      out.writeString(FLAG_REASON, job.flag().reason());
+      out.writeInt64(FLAG_FLAGGED_AT, job.flag().flaggedAt());
+      out.writeInt64(FLAG_DETECTION_LATENCY_MS, job.flag().detectionLatencyMs());
+    }
+    if (job.flaggedThenRecovered()) {
+      out.writeBool(FLAGGED_THEN_RECOVERED, true);
+    }
+    writeLong(out, STARTED_AT, job.startedAt());
+    writeLong(out, ENDED_AT, job.endedAt());
+    writeLong(out, LAST_SEEN_AT, job.lastSeenAt());
+    out.writeInt64(FIRST_SEEN_AT, job.firstSeenAt());
+    writeLong(out, DURATION_MS, job.durationMs());
+    out.writeInt64(PROGRESS_DONE, job.progressDone());
+    writeLong(out, PROGRESS_TOTAL, job.progressTotal());
+    writeString(out, THREAD_NAME, job.threadName());
+    writeString(out, THREAD_STATE, job.threadState());
+    if (job.error() != null) {
+      out.writeTag(ERROR, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size(job.error()));
+      writeString(out, ERROR_TYPE, job.error().type());
+      writeString(out, ERROR_MESSAGE, job.error().message());
+      writeString(out, ERROR_CATEGORY, job.error().category());
+    }
+    for (HistoryEntry entry : job.history()) {
+      out.writeTag(HISTORY, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size(entry));
+      out.writeInt64(HISTORY_AT, entry.at());
+      writeString(out, HISTORY_STATUS, entry.status());
+      writeString(out, HISTORY_DETAIL, entry.detail());
+    }
+    writeString(out, PREVIOUS_ATTEMPT_ID, job.previousAttemptId());
+    writeLong(out, ENQUEUED_AT, job.enqueuedAt());
+    writeLong(out, QUEUE_WAIT_MS, job.queueWaitMs());
+    writeString(out, STACK_TOP, job.stackTop());
+    writeLong(out, LAST_PROGRESS_AT, job.lastProgressAt());
+    if (job.missedHeartbeats() != 0) {
+      out.writeInt32(MISSED_HEARTBEATS, job.missedHeartbeats());
+    }
+    for (ProgressSample sample : job.progressSamples()) {
+      out.writeTag(PROGRESS_SAMPLE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size(sample));
+      out.writeInt64(SAMPLE_AT, sample.at());
+      out.writeInt64(SAMPLE_DONE, sample.done());
+    }
+    if (job.ratePerSecond() != null) {
+      out.writeDouble(RATE_PER_SECOND, job.ratePerSecond());
+    }
+    if (job.waitingOn() != null) {
+      out.writeTag(WAITING_ON, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      out.writeUInt32NoTag(size(job.waitingOn()));
+      writeString(out, WAITING_CHILD_ID, job.waitingOn().childId());
+      writeEnum(out, WAITING_STATUS, job.waitingOn().status());
+    }
+    writeString(out, DUPLICATE_OF, job.duplicateOf());
+  }
+
+  static Job decode(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == '{') {
+      return null; // JSON of an earlier version: the caller reads it with Jackson
+    }
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(bytes);
+      Fields f = new Fields();
+      for (int tag; (tag = in.readTag()) != 0; ) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case ID -> f.id = in.readStringRequireUtf8();
+          case NAME -> f.name = in.readStringRequireUtf8();
+          case BUSINESS_ID -> f.businessId = in.readStringRequireUtf8();
+          case PARENT_ID -> f.parentId = in.readStringRequireUtf8();
+          case ATTEMPT -> f.attempt = in.readInt64();
+          case SERVICE -> f.service = in.readStringRequireUtf8();
+          case WORKER -> f.worker = in.readStringRequireUtf8();
+          case TRACE_ID -> f.traceId = in.readStringRequireUtf8();
+          case SPAN_ID -> f.spanId = in.readStringRequireUtf8();
+          case STATUS -> f.status = STATUSES[in.readUInt32()];
+          case FLAG -> f.flag = readFlag(in);
+          case FLAGGED_THEN_RECOVERED -> f.flaggedThenRecovered = in.readBool();
+          case STARTED_AT -> f.startedAt = in.readInt64();
+          case ENDED_AT -> f.endedAt = in.readInt64();
+          case LAST_SEEN_AT -> f.lastSeenAt = in.readInt64();
+          case FIRST_SEEN_AT -> f.firstSeenAt = in.readInt64();
+          case DURATION_MS -> f.durationMs = in.readInt64();
+          case PROGRESS_DONE -> f.progressDone = in.readInt64();
+          case PROGRESS_TOTAL -> f.progressTotal = in.readInt64();
+          case THREAD_NAME -> f.threadName = in.readStringRequireUtf8();
+          case THREAD_STATE -> f.threadState = in.readStringRequireUtf8();
+          case ERROR -> f.error = readError(in);
+          case HISTORY -> f.history.add(readHistory(in));
+          case PREVIOUS_ATTEMPT_ID -> f.previousAttemptId = in.readStringRequireUtf8();
+          case ENQUEUED_AT -> f.enqueuedAt = in.readInt64();
+          case QUEUE_WAIT_MS -> f.queueWaitMs = in.readInt64();
+          case STACK_TOP -> f.stackTop = in.readStringRequireUtf8();
+          case LAST_PROGRESS_AT -> f.lastProgressAt = in.readInt64();
+          case MISSED_HEARTBEATS -> f.missedHeartbeats = in.readInt32();
+          case PROGRESS_SAMPLE -> f.progressSamples.add(readSample(in));
+          case RATE_PER_SECOND -> f.ratePerSecond = in.readDouble();
+          case WAITING_ON -> f.waitingOn = readWaitingOn(in);
+          case DUPLICATE_OF -> f.duplicateOf = in.readStringRequireUtf8();
+          default -> in.skipField(tag); // written by a newer collector
+        }
+      }
+      return f.toJob();
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("cannot decode a stored run: " + e.getMessage(), e);
+    }
+  }
+
+  private static Flag readFlag(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    FlagType type = null;
+    String reason = null;
+    long flaggedAt = 0;
+    long latency = 0;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case FLAG_TYPE -> type = FLAG_TYPES[in.readUInt32()];
+        case FLAG_REASON -> reason = in.readStringRequireUtf8();
+        case FLAG_FLAGGED_AT -> flaggedAt = in.readInt64();
+        case FLAG_DETECTION_LATENCY_MS -> latency = in.readInt64();
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new Flag(type, reason, flaggedAt, latency);
+  }
+
+  private static JobError readError(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String type = null;
+    String message = null;
+    String category = null;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case ERROR_TYPE -> type = in.readStringRequireUtf8();
+        case ERROR_MESSAGE -> message = in.readStringRequireUtf8();
+        case ERROR_CATEGORY -> category = in.readStringRequireUtf8();
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new JobError(type, message, category);
+  }
+
+  private static HistoryEntry readHistory(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long at = 0;
+    String status = null;
+    String detail = null;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case HISTORY_AT -> at = in.readInt64();
+        case HISTORY_STATUS -> status = in.readStringRequireUtf8();
+        case HISTORY_DETAIL -> detail = in.readStringRequireUtf8();
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new HistoryEntry(at, status, detail);
+  }
+
+  private static ProgressSample readSample(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long at = 0;
+    long done = 0;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case SAMPLE_AT -> at = in.readInt64();
+        case SAMPLE_DONE -> done = in.readInt64();
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new ProgressSample(at, done);
+  }
+
+  private static WaitingOn readWaitingOn(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String childId = null;
+    JobStatus status = null;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case WAITING_CHILD_ID -> childId = in.readStringRequireUtf8();
+        case WAITING_STATUS -> status = STATUSES[in.readUInt32()];
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new WaitingOn(childId, status);
+  }
+
+  private static int size(Job job) {
+    int size = stringSize(ID, job.id()) + stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
+        + stringSize(PARENT_ID, job.parentId()) + CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt())
+        + stringSize(SERVICE, job.service()) + stringSize(WORKER, job.worker())
+        + stringSize(TRACE_ID, job.traceId()) + stringSize(SPAN_ID, job.spanId())
+        + CodedOutputStream.computeUInt32Size(STATUS, job.status().ordinal())
+        + (job.flaggedThenRecovered() ? CodedOutputStream.computeBoolSize(FLAGGED_THEN_RECOVERED, true) : 0)
+        + longSize(STARTED_AT, job.startedAt()) + longSize(ENDED_AT, job.endedAt())
+        + longSize(LAST_SEEN_AT, job.lastSeenAt()) + CodedOutputStream.computeInt64Size(FIRST_SEEN_AT, job.firstSeenAt())
+        + longSize(DURATION_MS, job.durationMs()) + CodedOutputStream.computeInt64Size(PROGRESS_DONE, job.progressDone())
+        + longSize(PROGRESS_TOTAL, job.progressTotal()) + stringSize(THREAD_NAME, job.threadName())
+        + stringSize(THREAD_STATE, job.threadState()) + stringSize(PREVIOUS_ATTEMPT_ID, job.previousAttemptId())
+        + longSize(ENQUEUED_AT, job.enqueuedAt()) + longSize(QUEUE_WAIT_MS, job.queueWaitMs())
+        + stringSize(STACK_TOP, job.stackTop()) + longSize(LAST_PROGRESS_AT, job.lastProgressAt())
+        + (job.missedHeartbeats() != 0 ? CodedOutputStream.computeInt32Size(MISSED_HEARTBEATS, job.missedHeartbeats()) : 0)
+        + (job.ratePerSecond() != null ? CodedOutputStream.computeDoubleSize(RATE_PER_SECOND, job.ratePerSecond()) : 0)
+        + stringSize(DUPLICATE_OF, job.duplicateOf());
+    if (job.flag() != null) {
+      size += messageSize(FLAG, size(job.flag()));
+    }
+    if (job.error() != null) {
+      size += messageSize(ERROR, size(job.error()));
+    }
+    for (HistoryEntry entry : job.history()) {
+      size += messageSize(HISTORY, size(entry));
+    }
+    for (ProgressSample sample : job.progressSamples()) {
+      size += messageSize(PROGRESS_SAMPLE, size(sample));
+    }
+    if (job.waitingOn() != null) {
+      size += messageSize(WAITING_ON, size(job.waitingOn()));
+    }
+    return size;
+  }
+
+  private static int size(Flag flag) {
+    return CodedOutputStream.computeUInt32Size(FLAG_TYPE, flag.type().ordinal())
+        + CodedOutputStream.computeStringSize(FLAG_REASON, flag.reason())
+        + CodedOutputStream.computeInt64Size(FLAG_FLAGGED_AT, flag.flaggedAt())
+        + CodedOutputStream.computeInt64Size(FLAG_DETECTION_LATENCY_MS, flag.detectionLatencyMs());
+  }
+
+  private static int size(JobError error) {
+    return stringSize(ERROR_TYPE, error.type()) + stringSize(ERROR_MESSAGE, error.message())
+        + stringSize(ERROR_CATEGORY, error.category());
+  }
+
+  private static int size(HistoryEntry entry) {
+    return CodedOutputStream.computeInt64Size(HISTORY_AT, entry.at()) + stringSize(HISTORY_STATUS, entry.status())
+        + stringSize(HISTORY_DETAIL, entry.detail());
+  }
+
+  private static int size(ProgressSample sample) {
+    return CodedOutputStream.computeInt64Size(SAMPLE_AT, sample.at())
+        + CodedOutputStream.computeInt64Size(SAMPLE_DONE, sample.done());
+  }
+
+  private static int size(WaitingOn waitingOn) {
+    return stringSize(WAITING_CHILD_ID, waitingOn.childId())
+        + (waitingOn.status() == null ? 0 : CodedOutputStream.computeUInt32Size(WAITING_STATUS, waitingOn.status().ordinal()));
+  }
+
+  private static int messageSize(int field, int size) {
+    return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+  }
+
+  private static int stringSize(int field, String value) {
+    return value == null ? 0 : CodedOutputStream.computeStringSize(field, value);
+  }
+
+  private static int longSize(int field, Long value) {
+    return value == null ? 0 : CodedOutputStream.computeInt64Size(field, value);
+  }
+
+  private static void writeString(CodedOutputStream out, int field, String value) throws IOException {
+    if (value != null) {
+      out.writeString(field, value);
+    }
+  }
+
+  private static void writeLong(CodedOutputStream out, int field, Long value) throws IOException {
+    if (value != null) {
+      out.writeInt64(field, value);
+    }
+  }
+
+  private static void writeEnum(CodedOutputStream out, int field, Enum<?> value) throws IOException {
+    if (value != null) {
+      out.writeUInt32(field, value.ordinal());
+    }
+  }
+
+  /** A run's fields while its record is read; absent ones keep the defaults a new run has. */
+  private static final class Fields {
+    String id;
+    String name;
+    String businessId;
+    String parentId;
+    long attempt = 1;
+    String service;
+    String worker;
+    String traceId;
+    String spanId;
+    JobStatus status;
+    Flag flag;
+    boolean flaggedThenRecovered;
+    Long startedAt;
+    Long endedAt;
+    Long lastSeenAt;
+    long firstSeenAt;
+    Long durationMs;
+    long progressDone;
+    Long progressTotal;
+    String threadName;
+    String threadState;
+    JobError error;
+    final List<HistoryEntry> history = new ArrayList<>(4);
+    String previousAttemptId;
+    Long enqueuedAt;
+    Long queueWaitMs;
+    String stackTop;
+    Long lastProgressAt;
+    int missedHeartbeats;
+    final List<ProgressSample> progressSamples = new ArrayList<>(2);
+    Double ratePerSecond;
+    WaitingOn waitingOn;
+    String duplicateOf;
+
+    Job toJob() {
+      return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
+          flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
+          progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs,
+          stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf);
+    }
+  }
+}
