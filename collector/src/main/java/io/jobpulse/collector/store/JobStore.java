@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,9 @@ public final class JobStore implements AutoCloseable {
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .addModule(new BlackbirdModule()) // every run change is encoded on the ingest thread: no reflection there
       .build();
+
+  /** Runs fetched per multi-get when a page is read. */
+  private static final int MULTI_GET_CHUNK = 256;
 
   private static final String COUNTER_PREFIX = "counter:";
   private static final String SUMMARY_PREFIX = "summary:";
@@ -182,31 +186,53 @@ public final class JobStore implements AutoCloseable {
     return result;
   }
 
-  /** The runs {@code query} selects, newest first. */
+  /**
+   * The runs {@code query} selects, newest first. The index is read ahead a chunk at a time and
+   * each chunk's runs fetched with one multi-get: a page of thousands of flagged runs was
+   * thousands of separate lookups.
+   */
   public List<Job> jobs(JobQuery query) {
     List<Job> result = new ArrayList<>(Math.min(query.limit(), 1024));
     byte[] prefix = query.status() == null ? new byte[0] : Keys.prefix(query.status());
     byte[] start = query.before() == null ? prefix : JobQuery.seekKey(prefix, query.before());
     int toSkip = query.offset();
+    List<byte[]> ids = new ArrayList<>();
     try (RocksIterator it = db.newIterator(query.status() == null ? jobsByTime : jobsByLabel)) {
       it.seek(start);
       if (query.before() != null && it.isValid() && Arrays.equals(it.key(), start)) {
         it.next(); // the cursor names the previous page's last run
       }
-      for (; it.isValid() && result.size() < query.limit(); it.next()) {
-        byte[] key = it.key();
-        if (!Keys.startsWith(key, prefix)) {
+      boolean indexed = true;
+      while (indexed && result.size() < query.limit()) {
+        // As many as the page still needs; filters may drop some, and then another chunk follows.
+        int wanted = (int) Math.min(MULTI_GET_CHUNK, (long) query.limit() - result.size() + toSkip);
+        ids.clear();
+        for (; ids.size() < wanted; it.next()) {
+          if (!it.isValid() || !Keys.startsWith(it.key(), prefix)) {
+            indexed = false;
+            break;
+          }
+          ids.add(Keys.id(Keys.idAfter(it.key(), prefix.length)));
+        }
+        if (ids.isEmpty()) {
           break;
         }
-        Job job = job(Keys.idAfter(key, prefix.length)).orElse(null);
-        if (job != null && matches(query.name(), job.name()) && matches(query.service(), job.service())) {
-          if (toSkip > 0) {
-            toSkip--;
-          } else {
-            result.add(job);
+        for (byte[] value : db.multiGetAsList(Collections.nCopies(ids.size(), jobs), ids)) {
+          if (value == null || result.size() == query.limit()) {
+            continue; // deleted since the index was read, or the page is full
+          }
+          Job job = decodeJob(value);
+          if (matches(query.name(), job.name()) && matches(query.service(), job.service())) {
+            if (toSkip > 0) {
+              toSkip--;
+            } else {
+              result.add(job);
+            }
           }
         }
       }
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
     }
     return result;
   }
