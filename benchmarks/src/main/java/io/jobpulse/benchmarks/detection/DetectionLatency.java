@@ -1,5 +1,6 @@
 package io.jobpulse.benchmarks.detection;
 
+import io.jobpulse.benchmarks.common.WorkDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobpulse.benchmarks.common.CollectorProcess;
 import io.jobpulse.benchmarks.common.JobsApi;
@@ -67,7 +68,7 @@ public final class DetectionLatency implements Callable<Integer> {
   public Integer call() throws Exception {
     RepoLayout layout = RepoLayout.current().frozen();
     Path agent = RepoLayout.requireFile(layout.agentJar(), "./mvnw -pl agent install");
-    Path workDir = Files.createTempDirectory("jobpulse-detection");
+    Path workDir = WorkDirectory.create("jobpulse-detection");
     try (CollectorProcess collector = CollectorProcess.start(
         RepoLayout.requireFile(layout.collectorJar(), "./mvnw -pl collector install"), workDir, collectorJvmArgs)) {
       System.out.println("collector pid " + collector.pid() + ", log " + collector.log());

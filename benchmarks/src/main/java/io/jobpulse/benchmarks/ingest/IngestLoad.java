@@ -1,5 +1,6 @@
 package io.jobpulse.benchmarks.ingest;
 
+import io.jobpulse.benchmarks.common.WorkDirectory;
 import io.jobpulse.benchmarks.common.CollectorProcess;
 import io.jobpulse.benchmarks.common.Percentiles;
 import io.jobpulse.benchmarks.common.ProcessMemory;
@@ -89,7 +90,7 @@ public final class IngestLoad implements Callable<Integer> {
     System.out.printf("planned %,d requests, %,d spans, %s of protobuf, from %,d workers over %d connections%n",
         requests, plannedSpans, ProcessMemory.mib(plannedBytes), workers, connections);
 
-    Path workDir = Files.createTempDirectory("jobpulse-ingest");
+    Path workDir = WorkDirectory.create("jobpulse-ingest");
     CollectorProcess collector = null;
     try {
       String url = otlpUrl;

@@ -1,5 +1,6 @@
 package io.jobpulse.benchmarks.scale;
 
+import io.jobpulse.benchmarks.common.WorkDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobpulse.benchmarks.common.CollectorProcess;
 import io.jobpulse.benchmarks.common.JobsApi;
@@ -94,7 +95,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RepoLayout layout = RepoLayout.current().frozen();
-    Path workDir = Files.createTempDirectory("jobpulse-scale");
+    Path workDir = WorkDirectory.create("jobpulse-scale");
     for (int w = 0; w < workers; w++) {
       fleet.add(new SimulatedWorker("scale-" + (w % 50), w, heartbeatIntervalMs));
     }

@@ -1,5 +1,6 @@
 package io.jobpulse.benchmarks.soak;
 
+import io.jobpulse.benchmarks.common.WorkDirectory;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobpulse.benchmarks.common.CollectorProcess;
 import io.jobpulse.benchmarks.common.JobsApi;
@@ -118,7 +119,7 @@ public final class Soak implements Callable<Integer> {
     realRandom = new Random(seed);
     RepoLayout layout = RepoLayout.current().frozen();
     Path agent = RepoLayout.requireFile(layout.agentJar(), "./mvnw -pl agent install");
-    Path workDir = Files.createTempDirectory("jobpulse-soak");
+    Path workDir = WorkDirectory.create("jobpulse-soak");
     // Real workers start from it for the whole run: a copy, so a rebuild meanwhile cannot break them.
     Path benchmarksJar = Files.copy(RepoLayout.requireFile(layout.benchmarksJar(), "./mvnw -pl benchmarks package"),
         workDir.resolve("benchmarks.jar"));
