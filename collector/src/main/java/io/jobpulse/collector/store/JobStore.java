@@ -28,6 +28,8 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -56,6 +58,9 @@ public final class JobStore implements AutoCloseable {
       .addModule(new BlackbirdModule()) // every run change is encoded on the ingest thread: no reflection there
       .build();
 
+  private static final long MEMTABLE_BUDGET_BYTES = 256L << 20;
+  private static final long BLOCK_CACHE_BYTES = 64L << 20;
+
   /** Runs fetched per multi-get when a page is read. */
   private static final int MULTI_GET_CHUNK = 256;
 
@@ -70,6 +75,8 @@ public final class JobStore implements AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final BloomFilter bloomFilter;
+  private final WriteBufferManager writeBuffers;
+  private final LRUCache blockCache;
   private final WriteOptions writeOptions;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
@@ -82,11 +89,14 @@ public final class JobStore implements AutoCloseable {
   private final Map<Keyspace, ColumnFamilyHandle> keyspaces = new EnumMap<>(Keyspace.class);
 
   private JobStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions, BloomFilter bloomFilter,
+      WriteBufferManager writeBuffers, LRUCache blockCache,
       RocksDB db, List<ColumnFamilyHandle> handles, boolean fsync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.bloomFilter = bloomFilter;
+    this.writeBuffers = writeBuffers;
+    this.blockCache = blockCache;
     this.db = db;
     this.handles = handles;
     this.writeOptions = new WriteOptions().setSync(fsync).setDisableWAL(false);
@@ -115,12 +125,18 @@ public final class JobStore implements AutoCloseable {
   public static JobStore open(Path directory, boolean fsync) {
     Path absolute = directory.toAbsolutePath();
     DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    // A sidecar's memory must not grow with the number of column families: by default each of
+    // them may hold two 64 MiB memtables (1.6 GiB in all). One budget for all memtables, charged
+    // to the block cache, bounds what RocksDB keeps off the heap; the busiest families get most.
+    LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+    WriteBufferManager writeBuffers = new WriteBufferManager(MEMTABLE_BUDGET_BYTES, blockCache);
+    dbOptions.setWriteBufferManager(writeBuffers);
     // Every new run id is first looked up and not found: a bloom filter per file answers most such
     // misses without reading a block. Not in the memtable: there every insert paid a cache miss
     // into the filter, and inserts outnumber lookups four to one.
     BloomFilter bloomFilter = new BloomFilter(10);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()
-        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter));
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache));
     // Flush and compaction compressed every block of a rewrite-heavy keyspace that mostly lives
     // for minutes: over a third of the collector's RocksDB CPU. Only the bottommost level, where
     // data settles, is compressed (LZ4, the cheapest to write and read).
@@ -138,12 +154,14 @@ public final class JobStore implements AutoCloseable {
     try {
       Files.createDirectories(absolute);
       RocksDB db = RocksDB.open(dbOptions, absolute.toString(), descriptors, handles);
-      return new JobStore(absolute, dbOptions, cfOptions, bloomFilter, db, handles, fsync);
+      return new JobStore(absolute, dbOptions, cfOptions, bloomFilter, writeBuffers, blockCache, db, handles, fsync);
     } catch (RocksDBException | IOException e) {
       handles.forEach(ColumnFamilyHandle::close);
       cfOptions.close();
       bloomFilter.close();
       dbOptions.close();
+      writeBuffers.close();
+      blockCache.close();
       throw new StoreException("cannot open the data directory " + absolute + ": " + e.getMessage(), e);
     }
   }
@@ -392,5 +410,7 @@ public final class JobStore implements AutoCloseable {
     cfOptions.close();
     bloomFilter.close();
     dbOptions.close();
+    writeBuffers.close();
+    blockCache.close();
   }
 }
