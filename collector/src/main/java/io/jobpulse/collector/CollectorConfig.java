@@ -22,6 +22,8 @@ public final class CollectorConfig {
   public static final int DEFAULT_HEARTBEAT_MISSES = 3;
   public static final String DEFAULT_BIND_HOST = "0.0.0.0";
   public static final int DEFAULT_INGEST_QUEUE_CAPACITY = 1024;
+  /** How long a stopped or dead worker is kept before it is forgotten. */
+  public static final Duration DEFAULT_WORKER_RETENTION = Duration.ofDays(7);
 
   private final Path dataDir;
   private final String bindHost;
@@ -35,6 +37,7 @@ public final class CollectorConfig {
   private final Duration detectorTick;
   private final Duration leaseIdleTimeout;
   private final Duration requestTimeout;
+  private final Duration workerRetention;
   private final boolean fsync;
   private final Optional<String> ingestToken;
   private final Clock clock;
@@ -58,6 +61,10 @@ public final class CollectorConfig {
     requestTimeout = Objects.requireNonNull(b.requestTimeout, "requestTimeout");
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("request timeout must be positive: " + requestTimeout);
+    }
+    workerRetention = Objects.requireNonNull(b.workerRetention, "workerRetention");
+    if (workerRetention.isNegative() || workerRetention.isZero()) {
+      throw new IllegalArgumentException("worker retention must be positive: " + workerRetention);
     }
     fsync = b.fsync;
     ingestToken = Optional.ofNullable(b.ingestToken).filter(token -> !token.isBlank());
@@ -130,6 +137,14 @@ public final class CollectorConfig {
     return requestTimeout;
   }
 
+  /**
+   * How long a worker that stopped or died is kept (in the store and {@code GET /api/workers})
+   * before it is forgotten; alive workers are always kept.
+   */
+  public Duration workerRetention() {
+    return workerRetention;
+  }
+
   /** Whether every store write is fsync'ed before it is acknowledged (survives power loss). */
   public boolean fsync() {
     return fsync;
@@ -186,6 +201,7 @@ public final class CollectorConfig {
     private Duration detectorTick = Duration.ofMillis(150);
     private Duration leaseIdleTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration workerRetention = DEFAULT_WORKER_RETENTION;
     private boolean fsync;
     private String ingestToken;
     private Clock clock = Clock.systemUTC();
@@ -268,6 +284,12 @@ public final class CollectorConfig {
      */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /** How long a stopped or dead worker is kept before it is forgotten (7 days by default). */
+    public Builder workerRetention(Duration workerRetention) {
+      this.workerRetention = Objects.requireNonNull(workerRetention, "workerRetention");
       return this;
     }
 

@@ -11,6 +11,7 @@ import io.jobpulse.collector.metrics.IngestCounting;
 import io.jobpulse.collector.detect.HeartbeatDetector;
 import io.jobpulse.collector.detect.MeasuredDetector;
 import io.jobpulse.collector.detect.RunDetector;
+import io.jobpulse.collector.detect.WorkerRetention;
 import io.jobpulse.collector.forward.SpanForwarder;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.grpc.Server;
@@ -115,10 +116,13 @@ public final class JobPulseCollector implements AutoCloseable {
         stateMachine.addListener(alerting.listener());
         metrics.alertOutbox(alerting::outboxDepth);
       }
-      HeartbeatDetector heartbeats = new HeartbeatDetector(config.heartbeatMisses(), startedAt);
+      LeaseRegistry leases = new LeaseRegistry();
+      // Lease pings are proof of life beside spans: a worker whose export lags but whose lease pings lives.
+      HeartbeatDetector heartbeats = new HeartbeatDetector(config.heartbeatMisses(), startedAt, leases);
       RunDetector runs = new RunDetector(stateMachine, config.detection(), config.heartbeatMisses(), startedAt);
       // Dead workers first: a run whose worker died is CRASHED, whatever else it was overdue for.
-      ingest = new IngestLoop(stateMachine, new MeasuredDetector(heartbeats, runs, metrics.detector()),
+      ingest = new IngestLoop(stateMachine, new MeasuredDetector(heartbeats, runs,
+          new WorkerRetention(config.workerRetention()), metrics.detector()),
           config.clock(), config.ingestQueueCapacity(), config.detectorTick());
       ingest.start();
       bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -128,9 +132,8 @@ public final class JobPulseCollector implements AutoCloseable {
       BearerToken ingestToken = BearerToken.of(config.ingestToken());
       OtlpChannelInitializer otlp = new OtlpChannelInitializer(ingest, accepted, config.clock(),
           config.maxRequestBytes(), config.maxDecompressedBytes(), config.leaseIdleTimeout(), config.requestTimeout(),
-          ingestToken);
+          ingestToken, leases);
       otlpChannel = bind(config.otlpPort(), IngestCounting.wrap(otlp, metrics.ingest()));
-      LeaseRegistry leases = otlp.leases();
       LeaseStates leaseStates = id -> leases.isOpen(id) ? LeaseStates.State.CONNECTED
           : leases.everOpened(id) ? LeaseStates.State.CLOSED : LeaseStates.State.NONE;
       httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, ingest, config.clock(),

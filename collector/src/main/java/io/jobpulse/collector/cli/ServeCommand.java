@@ -6,9 +6,11 @@ import io.jobpulse.collector.alert.AlertConfig;
 import io.jobpulse.collector.JobPulseCollector;
 import io.jobpulse.collector.detect.DetectionSettings;
 import io.jobpulse.collector.forward.ForwardConfig;
+import io.jobpulse.contract.Durations;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,7 @@ final class ServeCommand implements Callable<Integer> {
   static final String FSYNC = "fsync";
   static final String INGEST_TOKEN = "ingest-token";
   static final String INGEST_QUEUE_CAPACITY = "ingest-queue-capacity";
+  static final String WORKER_RETENTION = "worker-retention";
 
   @Option(names = "--" + DATA_DIR, description = "RocksDB directory (default ./jobpulse-data).")
   String dataDir;
@@ -112,6 +115,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "OTLP requests that may wait for the ingest thread before senders get 503 + Retry-After (default 1024).")
   String ingestQueueCapacity;
 
+  @Option(names = "--" + WORKER_RETENTION,
+      description = "How long a stopped or dead worker is kept before it is forgotten, e.g. 2d (default 7d).")
+  String workerRetention;
+
   @Option(names = "--" + CONFIG, description = "YAML file of settings (keys as the flags: http-port: 8090).")
   Path config;
 
@@ -157,6 +164,7 @@ final class ServeCommand implements Callable<Integer> {
     putIfGiven(flags, FSYNC, fsync);
     putIfGiven(flags, INGEST_TOKEN, ingestToken);
     putIfGiven(flags, INGEST_QUEUE_CAPACITY, ingestQueueCapacity);
+    putIfGiven(flags, WORKER_RETENTION, workerRetention);
     String configFile = config != null ? config.toString() : environment.get(SettingSources.environmentName(CONFIG));
     SettingSources sources = SettingSources.of(flags, environment,
         configFile == null || configFile.isBlank() ? null : Path.of(configFile));
@@ -172,6 +180,7 @@ final class ServeCommand implements Callable<Integer> {
         .fsync(Boolean.parseBoolean(fsyncText))
         .ingestToken(sources.text(INGEST_TOKEN))
         .ingestQueueCapacity(sources.integer(INGEST_QUEUE_CAPACITY, CollectorConfig.DEFAULT_INGEST_QUEUE_CAPACITY))
+        .workerRetention(workerRetention(sources))
         .otlpPort(sources.integer(OTLP_PORT, CollectorConfig.DEFAULT_OTLP_PORT))
         .otlpGrpcPort(sources.integer(OTLP_GRPC_PORT, CollectorConfig.DEFAULT_OTLP_GRPC_PORT))
         .httpPort(sources.integer(HTTP_PORT, CollectorConfig.DEFAULT_HTTP_PORT))
@@ -279,6 +288,23 @@ final class ServeCommand implements Callable<Integer> {
       detection.queueTimeout(DetectionSettings.parseLimit(sources.describe(QUEUE_TIMEOUT), text));
     }
     return detection.rules(DetectionSettings.parseRules(sources.tree(JOBS), JOBS)).build();
+  }
+
+  private static Duration workerRetention(SettingSources sources) {
+    String text = sources.text(WORKER_RETENTION);
+    if (text == null) {
+      return CollectorConfig.DEFAULT_WORKER_RETENTION;
+    }
+    Duration retention;
+    try {
+      retention = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(sources.describe(WORKER_RETENTION) + ": " + e.getMessage());
+    }
+    if (retention.isZero()) {
+      throw new IllegalArgumentException(sources.describe(WORKER_RETENTION) + " must be longer than 0, e.g. 7d");
+    }
+    return retention;
   }
 
   static String startedLine(JobPulseCollector collector) {

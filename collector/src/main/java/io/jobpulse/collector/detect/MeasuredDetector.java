@@ -4,7 +4,8 @@ import io.jobpulse.collector.state.JobStateMachine;
 
 /**
  * The collector's detection: dead workers first (a run whose worker died is {@code CRASHED},
- * whatever else it was overdue for), then overdue runs; each tick's duration and work are told to
+ * whatever else it was overdue for), then overdue runs, then the workers ended long ago are
+ * forgotten ({@link WorkerRetention}); each tick's duration and work are told to
  * an {@link Observer}, so that "a tick does not grow with the stored jobs" can be seen from outside.
  *
  * <p>Ticked on the ingest thread; measuring costs two {@link System#nanoTime()} calls and no
@@ -27,11 +28,14 @@ public final class MeasuredDetector implements Detector {
 
   private final HeartbeatDetector heartbeats;
   private final RunDetector runs;
+  private final WorkerRetention retention;
   private final Observer observer;
 
-  public MeasuredDetector(HeartbeatDetector heartbeats, RunDetector runs, Observer observer) {
+  public MeasuredDetector(HeartbeatDetector heartbeats, RunDetector runs, WorkerRetention retention,
+      Observer observer) {
     this.heartbeats = heartbeats;
     this.runs = runs;
+    this.retention = retention;
     this.observer = observer;
   }
 
@@ -40,6 +44,7 @@ public final class MeasuredDetector implements Detector {
     long start = System.nanoTime();
     int flagged = heartbeats.tick(stateMachine, now);
     flagged += runs.tick(stateMachine, now);
+    retention.prune(stateMachine, now);
     observer.ticked(System.nanoTime() - start, heartbeats.examined(), runs.examined(), flagged);
     return flagged;
   }

@@ -186,6 +186,13 @@ public final class CollectorMetrics implements StateListener {
     }
   }
 
+  @Override
+  public void workersRemoved(List<Worker> removed) {
+    for (Worker worker : removed) {
+      workers.decrementAndGet(worker.state().ordinal());
+    }
+  }
+
   /** The metrics in the Prometheus text format ({@link #CONTENT_TYPE}). */
   public byte[] scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);

@@ -10,8 +10,9 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One worker's liveness lease, after the upgrade: answers {@code PING} with {@code PONG},
- * remembers {@code BYE}. When the connection ends without a goodbye (the OS closed a killed
+ * One worker's liveness lease, after the upgrade: answers {@code PING} with {@code PONG} and
+ * records its receive time in the registry (proof of life for the heartbeat detector), remembers
+ * {@code BYE}. When the connection ends without a goodbye (the OS closed a killed
  * process's socket, or the collector closed a lease that went silent) the worker is declared dead
  * at once, its running jobs {@code CRASHED}, latency measured from the close. {@link
  * LeaseUpgrade} counted the lease open in the registry; this handler counts it closed.
@@ -25,13 +26,16 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
 
   private final String instanceId;
   private final LeaseRegistry registry;
+  private final LeaseRegistry.Leases leases;
   private final IngestLoop ingest;
   private final Clock clock;
   private boolean goodbye;
 
-  LeaseHandler(String instanceId, LeaseRegistry registry, IngestLoop ingest, Clock clock) {
+  /** @param leases the worker's entry in {@code registry}, as {@link LeaseRegistry#opened} returned it */
+  LeaseHandler(String instanceId, LeaseRegistry registry, LeaseRegistry.Leases leases, IngestLoop ingest, Clock clock) {
     this.instanceId = instanceId;
     this.registry = registry;
+    this.leases = leases;
     this.ingest = ingest;
     this.clock = clock;
   }
@@ -39,7 +43,10 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, String line) {
     switch (line.trim()) {
-      case LeaseProtocol.PING -> ctx.writeAndFlush(LeaseProtocol.PONG + "\n", ctx.voidPromise());
+      case LeaseProtocol.PING -> {
+        leases.pinged(clock.millis());
+        ctx.writeAndFlush(LeaseProtocol.PONG + "\n", ctx.voidPromise());
+      }
       case LeaseProtocol.BYE -> goodbye = true;
       default -> { } // unknown lines are ignored: a newer agent may say more
     }

@@ -1,22 +1,30 @@
 package io.jobpulse.collector.otlp;
 
+import io.jobpulse.collector.detect.LeasePings;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many lease connections each worker has open. A worker that reconnects (after a network
- * blip, or after the collector restarted) may briefly hold two; only the last one closing without a
- * goodbye means the process died. Touched from every event loop, hence concurrent.
+ * The workers' open lease connections: how many each has, and when one last pinged. A worker that
+ * reconnects (after a network blip, or after the collector restarted) may briefly hold two; only the
+ * last one closing without a goodbye means the process died. Touched from every event loop, hence
+ * concurrent; the detector reads the ping times on the ingest thread.
  */
-public final class LeaseRegistry {
+public final class LeaseRegistry implements LeasePings {
 
-  private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Leases> open = new ConcurrentHashMap<>();
   /** Every worker that opened a lease since this collector started (for the API's "closed" vs "none"). */
   private final Set<String> everOpened = ConcurrentHashMap.newKeySet();
 
-  void opened(String instanceId) {
+  /** Records a lease opened; returns the worker's entry, where its pings are recorded. */
+  Leases opened(String instanceId) {
     everOpened.add(instanceId);
-    open.merge(instanceId, 1, Integer::sum);
+    // compute is atomic per key: counting and removing (closed) never interleave for one worker.
+    return open.compute(instanceId, (id, leases) -> {
+      Leases counted = leases != null ? leases : new Leases();
+      counted.connections++;
+      return counted;
+    });
   }
 
   /** Whether the worker holds at least one open lease now. */
@@ -29,10 +37,33 @@ public final class LeaseRegistry {
     return everOpened.contains(instanceId);
   }
 
-  /** Records a close; returns whether it was the worker's last open lease. */
+  /**
+   * Records a close; returns whether it was the worker's last open lease. Its ping time goes with
+   * it: a worker without a lease is judged by its spans again, and nothing is kept for workers gone.
+   */
   boolean closed(String instanceId) {
-    // computeIfPresent is atomic per key: the count and the "last one" answer agree.
-    Integer left = open.computeIfPresent(instanceId, (id, count) -> count > 1 ? count - 1 : null);
+    Leases left = open.computeIfPresent(instanceId, (id, leases) -> --leases.connections > 0 ? leases : null);
     return left == null;
+  }
+
+  @Override
+  public long lastPingAt(String workerId) {
+    Leases leases = open.get(workerId);
+    return leases == null ? NEVER : leases.lastPingAt;
+  }
+
+  /** One worker's open leases. */
+  static final class Leases {
+    /** Changed only inside {@link #open}'s compute for this worker, which orders every change. */
+    private int connections;
+    /**
+     * Written on each ping, by the event loop of the lease that pinged; a plain volatile write, no
+     * allocation. Two leases of one worker may race by a millisecond: either time is a recent ping.
+     */
+    private volatile long lastPingAt = NEVER;
+
+    void pinged(long receivedAt) {
+      lastPingAt = receivedAt;
+    }
   }
 }

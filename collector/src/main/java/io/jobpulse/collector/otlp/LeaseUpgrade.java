@@ -25,19 +25,16 @@ final class LeaseUpgrade {
   /** Lease lines are single words; anything longer is not the protocol. */
   private static final int MAX_LINE = 256;
 
-  private final LeaseRegistry registry = new LeaseRegistry();
+  private final LeaseRegistry registry;
   private final IngestLoop ingest;
   private final Clock clock;
   private final long idleTimeoutMs;
 
-  LeaseUpgrade(IngestLoop ingest, Clock clock, Duration idleTimeout) {
+  LeaseUpgrade(LeaseRegistry registry, IngestLoop ingest, Clock clock, Duration idleTimeout) {
+    this.registry = registry;
     this.ingest = ingest;
     this.clock = clock;
     this.idleTimeoutMs = idleTimeout.toMillis();
-  }
-
-  LeaseRegistry registry() {
-    return registry;
   }
 
   /**
@@ -47,7 +44,7 @@ final class LeaseUpgrade {
    * handlers leave the pipeline.
    */
   void upgrade(ChannelHandlerContext ctx, String instanceId) {
-    registry.opened(instanceId);
+    LeaseRegistry.Leases leases = registry.opened(instanceId);
     FullHttpResponse switching =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
     switching.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -60,7 +57,7 @@ final class LeaseUpgrade {
     pipeline.addLast("lease-lines", new LineBasedFrameDecoder(MAX_LINE));
     pipeline.addLast("lease-decoder", new StringDecoder(StandardCharsets.US_ASCII));
     pipeline.addLast("lease-encoder", new StringEncoder(StandardCharsets.US_ASCII));
-    pipeline.addLast("lease", new LeaseHandler(instanceId, registry, ingest, clock));
+    pipeline.addLast("lease", new LeaseHandler(instanceId, registry, leases, ingest, clock));
     pipeline.remove(OtlpChannelInitializer.OTLP);
   }
 }

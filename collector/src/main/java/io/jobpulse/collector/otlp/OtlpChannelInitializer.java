@@ -25,7 +25,6 @@ public final class OtlpChannelInitializer extends ChannelInitializer<SocketChann
 
   private final int maxBodyBytes;
   private final OtlpHttpHandler handler;
-  private final LeaseRegistry leases;
   private final Duration requestTimeout;
   /** OTLP errors are {@code google.rpc.Status}; before the request's own format is known, in JSON. */
   private static final ErrorResponder ERRORS = (status, reason) ->
@@ -38,20 +37,16 @@ public final class OtlpChannelInitializer extends ChannelInitializer<SocketChann
    *     and its worker declared dead
    * @param requestTimeout how long a connection may take to deliver a complete HTTP request
    * @param ingestToken what requests and leases must present as {@code Authorization: Bearer}
+   * @param leases where the leases opened on this port are counted and their pings recorded
    */
   public OtlpChannelInitializer(IngestLoop ingest, AcceptedSpans accepted, Clock clock, int maxBodyBytes,
-      int maxDecompressedBytes, Duration leaseIdleTimeout, Duration requestTimeout, BearerToken ingestToken) {
+      int maxDecompressedBytes, Duration leaseIdleTimeout, Duration requestTimeout, BearerToken ingestToken,
+      LeaseRegistry leases) {
     this.maxBodyBytes = maxBodyBytes;
     this.requestTimeout = requestTimeout;
-    LeaseUpgrade upgrade = new LeaseUpgrade(ingest, clock, leaseIdleTimeout);
-    this.leases = upgrade.registry();
+    LeaseUpgrade upgrade = new LeaseUpgrade(leases, ingest, clock, leaseIdleTimeout);
     this.handler = new OtlpHttpHandler(ingest, accepted, new OtlpBodyDecoder(maxDecompressedBytes), clock, upgrade,
         ingestToken);
-  }
-
-  /** Who holds a liveness lease on this port (for the API's workers view). */
-  public LeaseRegistry leases() {
-    return leases;
   }
 
   @Override

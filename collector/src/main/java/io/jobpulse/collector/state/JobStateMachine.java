@@ -15,9 +15,11 @@ import io.jobpulse.contract.ConfigKeys;
 import io.jobpulse.contract.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,6 +71,12 @@ public final class JobStateMachine {
   /** Live run ids by worker: what a dead or departing worker leaves behind, without a scan of every live run. */
   private final Map<String, Set<String>> liveByWorker = new HashMap<>();
   private final Map<String, Worker> aliveWorkers = new HashMap<>();
+  /**
+   * The workers that stopped or died, oldest end first: what {@link #pruneWorkers} looks at, without
+   * a scan of the store. An entry may be stale (the worker came back, or ended again later); pruning
+   * checks each against the worker itself.
+   */
+  private final ArrayDeque<Retired> retired = new ArrayDeque<>();
   private final Map<String, RunTotals> runTotals;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
   private long falsePositives;
@@ -83,11 +91,16 @@ public final class JobStateMachine {
         indexLive(job);
       }
     }
+    List<Retired> ended = new ArrayList<>();
     for (Worker worker : store.workers()) {
       if (worker.state() == WorkerState.ALIVE) {
         aliveWorkers.put(worker.id(), worker);
+      } else {
+        ended.add(new Retired(worker.id(), endedAt(worker)));
       }
     }
+    ended.sort(Comparator.comparingLong(Retired::endedAt));
+    retired.addAll(ended);
     runTotals = new HashMap<>(store.runTotals());
     falsePositives = store.counter(FALSE_POSITIVES);
   }
@@ -106,15 +119,19 @@ public final class JobStateMachine {
 
   /**
    * Applies several requests, in order, as ONE transaction: one store write for all of them (group
-   * commit). The outcome is that of applying them one by one, except that what follows from the
-   * runs' changes (children counts, attempts, duplicates) is settled once, on where the group leaves
-   * each run, and listeners see each run's change across the whole group. All or nothing: when this
-   * throws, nothing was written and the live state is unchanged.
+   * commit). The outcome is that of applying them one by one. Duplicates are judged after each
+   * request, on where that request leaves the runs, because a run may join and leave the live runs
+   * of its business id within the group; children counts and attempts only depend on where the
+   * group leaves each run and are settled once. Listeners see each run's change across the whole
+   * group, except that a flag raised and gone again within it is shown as two changes (to the
+   * flagged run, then from it), so that alerts and metrics count it as they would one by one. All
+   * or nothing: when this throws, nothing was written and the live state is unchanged.
    */
   public void applyAll(List<ReceivedSpans> requests) {
     Transaction tx = new Transaction();
     for (ReceivedSpans request : requests) {
       stage(tx, request.events(), request.receivedAt());
+      tx.settleDuplicates();
     }
     tx.commit();
   }
@@ -172,7 +189,7 @@ public final class JobStateMachine {
       tx.putJob(job, job.toBuilder().status(JobStatus.CRASHED).flag(flag).addHistory(now, "CRASHED", reason).build());
       flagged.add(job.id());
     }
-    tx.putWorker(tx.worker(workerId).withState(WorkerState.DEAD, null));
+    tx.putWorker(tx.worker(workerId).withState(WorkerState.DEAD, now));
     tx.commit();
     return flagged;
   }
@@ -226,6 +243,51 @@ public final class JobStateMachine {
     }
     tx.commit();
     return reset;
+  }
+
+  /**
+   * Removes from the store up to {@code max} workers that stopped or died before {@code endedBefore}
+   * (collector clock), in the order they ended; an alive worker is never removed, and a worker that
+   * came back since is not either. Looks at no more than {@code max} candidates, so it costs the same
+   * however many workers the store holds.
+   *
+   * @return the ids of the workers removed
+   */
+  public List<String> pruneWorkers(long endedBefore, int max) {
+    List<Worker> pruned = new ArrayList<>();
+    for (int examined = 0; examined < max && !retired.isEmpty() && retired.peekFirst().endedAt() < endedBefore;
+        examined++) {
+      String id = retired.pollFirst().id();
+      if (aliveWorkers.containsKey(id)) {
+        continue; // came back: it is queued again when it ends again
+      }
+      Worker worker = store.worker(id).orElse(null);
+      // Ended again since this entry was queued: its newer entry waits further down the queue.
+      if (worker != null && worker.state() != WorkerState.ALIVE && endedAt(worker) < endedBefore) {
+        pruned.add(worker);
+      }
+    }
+    if (pruned.isEmpty()) {
+      return List.of();
+    }
+    try (StoreBatch batch = store.newBatch()) {
+      pruned.forEach(worker -> batch.deleteWorker(worker.id()));
+      store.write(batch);
+    } catch (RuntimeException e) {
+      // Nothing was removed: they are looked at again at the next call.
+      for (int i = pruned.size() - 1; i >= 0; i--) {
+        retired.addFirst(new Retired(pruned.get(i).id(), endedAt(pruned.get(i))));
+      }
+      throw e;
+    }
+    for (StateListener listener : listeners) {
+      try {
+        listener.workersRemoved(pruned);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "state listener " + listener + " failed", e);
+      }
+    }
+    return pruned.stream().map(Worker::id).toList();
   }
 
   /** The workers believed alive; a snapshot, safe to iterate while declaring some dead. */
@@ -586,16 +648,31 @@ public final class JobStateMachine {
     return result;
   }
 
+  /** When a worker that is not alive stopped or was declared dead (before that was recorded: when it was last seen). */
+  private static long endedAt(Worker worker) {
+    return worker.stoppedAt() != null ? worker.stoppedAt() : worker.lastSeenAt();
+  }
+
   private record Summarized(WorkerIdentity worker, RunSummary summary) {}
+
+  /** A worker that stopped or died at {@code endedAt}: a candidate for {@link #pruneWorkers} once old enough. */
+  private record Retired(String id, long endedAt) {}
 
   /** A run a transaction changed: as stored before it ({@code null} for a new run) and as it leaves it. */
   private static final class Change {
     final Job before;
     Job after;
+    /** The run as duplicates were last judged on it: {@link #before} until the first judgement. */
+    Job judged;
+    /** Whether the run changed since duplicates were last judged on it (it is in the unjudged list). */
+    boolean unjudged;
+    /** The run as it was first flagged {@code DUPLICATE} in this transaction, {@code null} if it was not. */
+    Job flaggedMidway;
 
     Change(Job before, Job after) {
       this.before = before;
       this.after = after;
+      this.judged = before;
     }
   }
 
@@ -615,6 +692,10 @@ public final class JobStateMachine {
     /** The run lists of the workers whose runs this transaction started or ended; sorted, as stored. */
     private final Map<String, SortedSet<String>> workerJobs = new HashMap<>();
     private final Map<String, String> latestRuns = new LinkedHashMap<>();
+    /** The runs changed since duplicates were last judged, in the order changed. */
+    private final List<Change> unjudged = new ArrayList<>();
+    /** This transaction's runs by business key, as they were when last judged or staged: see {@link #liveIds}. */
+    private final Map<String, Set<String>> stagedByBusinessKey = new HashMap<>();
     private long newFalsePositives;
 
     Job job(String id) {
@@ -652,9 +733,14 @@ public final class JobStateMachine {
     void putJob(Job before, Job after) {
       Change staged = changes.get(after.id());
       if (staged == null) {
-        changes.put(after.id(), new Change(before, after));
+        staged = new Change(before, after);
+        changes.put(after.id(), staged);
       } else {
         staged.after = after; // the run's stored version is the one first staged against
+      }
+      if (!staged.unjudged) {
+        staged.unjudged = true;
+        unjudged.add(staged);
       }
       String workerId = after.worker();
       if (workerId != null) {
@@ -731,9 +817,7 @@ public final class JobStateMachine {
       for (Change change : List.copyOf(changes.values())) {
         followChild(change.before, change.after, now);
       }
-      for (Change change : List.copyOf(changes.values())) {
-        followDuplicates(change.before, change.after, now);
-      }
+      settleDuplicates();
       for (Change change : changes.values()) {
         Job job = change.after;
         if (job.status().isTerminal() && job.waitingOn() != null) {
@@ -798,6 +882,33 @@ public final class JobStateMachine {
     }
 
     /**
+     * Judges duplicates on the runs changed since the last judgement, from where that judgement
+     * left them to where they are now: called after each request of a group, so that a run that
+     * joins and leaves the live runs of its business id within the group is flagged, then cleared,
+     * exactly as one by one. Costs the runs changed since, not every run of the transaction.
+     */
+    void settleDuplicates() {
+      if (unjudged.isEmpty()) {
+        return;
+      }
+      long now = clock.millis();
+      int count = unjudged.size();
+      // Index first: a judgement must see every run of its key this transaction holds.
+      for (int i = 0; i < count; i++) {
+        Job job = unjudged.get(i).after;
+        index(stagedByBusinessKey, businessKey(job), job.id());
+      }
+      // Runs this pass stages (a duplicate flagged or cleared) are appended and judged by the next one.
+      for (int i = 0; i < count; i++) {
+        Change change = unjudged.get(i);
+        followDuplicates(change.judged, change.after, now);
+        change.judged = change.after;
+        change.unjudged = false;
+      }
+      unjudged.subList(0, count).clear();
+    }
+
+    /**
      * A run that joins the live runs of its job name and business id while another is live makes
      * the newer of the two {@code DUPLICATE}; a run that leaves them ends the duplicates that named
      * it (or points them at another live run still there).
@@ -819,9 +930,14 @@ public final class JobStateMachine {
             String reason = "another run of " + newer.name() + " for business id " + newer.businessId()
                 + " is live: " + older.id() + " on worker " + older.worker();
             long evidenceAt = Math.max(newer.firstSeenAt(), older.firstSeenAt());
-            putJob(newer, newer.toBuilder()
+            Job flagged = newer.toBuilder()
                 .flag(new Flag(FlagType.DUPLICATE, reason, now, Math.max(0, now - evidenceAt)))
-                .duplicateOf(older.id()).addHistory(now, newer.status().name(), "DUPLICATE: " + reason).build());
+                .duplicateOf(older.id()).addHistory(now, newer.status().name(), "DUPLICATE: " + reason).build();
+            putJob(newer, flagged);
+            Change change = changes.get(flagged.id());
+            if (change.flaggedMidway == null) {
+              change.flaggedMidway = flagged;
+            }
           }
         }
       }
@@ -861,20 +977,39 @@ public final class JobStateMachine {
       return newest;
     }
 
-    /** The ids that may be live runs of {@code key}: the committed index and this transaction's runs. */
+    /**
+     * The ids that may be live runs of {@code key}: the committed index and this transaction's runs
+     * indexed so far (every run staged with that key was, before it could matter); callers check
+     * each run's key and liveness as the transaction leaves it.
+     */
     private Set<String> liveIds(String key) {
       Set<String> ids = new LinkedHashSet<>(liveByBusinessKey.getOrDefault(key, Set.of()));
-      for (Change staged : changes.values()) {
-        if (key.equals(businessKey(staged.after))) {
-          ids.add(staged.after.id());
-        }
-      }
+      ids.addAll(stagedByBusinessKey.getOrDefault(key, Set.of()));
       return ids;
     }
 
     private ChildStats childStats(String parentId) {
       ChildStats staged = childStats.get(parentId);
       return staged != null ? staged : RunIndexes.childStats(store, parentId);
+    }
+
+    /**
+     * The runs' changes as listeners see them: one per run, from its stored version to where the
+     * transaction leaves it, but two for a run flagged {@code DUPLICATE} midway whose flag is gone
+     * again by the end (it joined and left within a group): to the flagged run, then from it.
+     */
+    private List<StateListener.JobChange> shownChanges() {
+      List<StateListener.JobChange> shown = new ArrayList<>(changes.size());
+      for (Change change : changes.values()) {
+        Job midway = change.flaggedMidway;
+        if (midway != null && !Objects.equals(midway.flag(), change.after.flag())) {
+          shown.add(new StateListener.JobChange(change.before, midway));
+          shown.add(new StateListener.JobChange(midway, change.after));
+        } else {
+          shown.add(new StateListener.JobChange(change.before, change.after));
+        }
+      }
+      return shown;
     }
 
     void commit() {
@@ -885,6 +1020,7 @@ public final class JobStateMachine {
       if (changes.isEmpty() && workers.isEmpty() && totals.isEmpty() && newFalsePositives == 0) {
         return;
       }
+      List<StateListener.JobChange> jobChanges;
       try (StoreBatch batch = store.newBatch()) {
         for (Change change : changes.values()) {
           batch.putJob(change.before, change.after);
@@ -894,9 +1030,10 @@ public final class JobStateMachine {
           Job run = changes.get(runId).after;
           RunIndexes.putLatestRun(batch, run.name(), run.businessId(), runId);
         });
+        jobChanges = listeners.isEmpty() ? List.of() : shownChanges();
         for (StateListener listener : listeners) {
-          for (Change change : changes.values()) {
-            listener.staging(change.before, change.after, batch);
+          for (StateListener.JobChange change : jobChanges) {
+            listener.staging(change.before(), change.after(), batch);
           }
           summaries.forEach(s -> listener.summarized(s.worker(), s.summary(), batch));
           listener.beforeWrite(batch);
@@ -927,15 +1064,16 @@ public final class JobStateMachine {
           aliveWorkers.put(worker.id(), worker);
         } else {
           aliveWorkers.remove(worker.id());
+          Worker original = workerOriginals.get(worker.id());
+          // Queued when it ends, including again (it came back and ended within this transaction).
+          if (original == null || original.state() == WorkerState.ALIVE || endedAt(original) != endedAt(worker)) {
+            retired.addLast(new Retired(worker.id(), endedAt(worker)));
+          }
         }
       }
       runTotals.putAll(totals);
       falsePositives += newFalsePositives;
       if (!listeners.isEmpty()) {
-        List<StateListener.JobChange> jobChanges = new ArrayList<>(changes.size());
-        for (Change change : changes.values()) {
-          jobChanges.add(new StateListener.JobChange(change.before, change.after));
-        }
         List<StateListener.WorkerChange> workerChanges = new ArrayList<>(workers.size());
         workers.forEach((id, worker) -> workerChanges.add(new StateListener.WorkerChange(workerOriginals.get(id), worker)));
         for (StateListener listener : listeners) {

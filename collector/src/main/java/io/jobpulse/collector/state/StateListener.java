@@ -7,7 +7,7 @@ import java.util.List;
  * Told of every change the {@link JobStateMachine} commits: how alerts, forwarding and metrics
  * follow the state without the state machine knowing them.
  *
- * <p>Both methods run on the ingest thread, the state's single writer: they must not block or do
+ * <p>Every method runs on the ingest thread, the state's single writer: they must not block or do
  * I/O. Whatever takes time is handed off to the listener's own thread.
  */
 public interface StateListener {
@@ -42,6 +42,12 @@ public interface StateListener {
    * @param workers every worker the transaction changed
    */
   default void committed(List<JobChange> jobs, List<WorkerChange> workers) {}
+
+  /**
+   * Called once workers that stopped or died long ago were removed from the store (written
+   * already): they are no longer known.
+   */
+  default void workersRemoved(List<Worker> workers) {}
 
   /** A run before and after one transaction; {@code before} is {@code null} for a new run. */
   record JobChange(Job before, Job after) {}

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param intervalMs the heartbeat interval the worker advertises
  * @param jobs the ids of the runs the collector believes are running on it, sorted
  * @param droppedRuns the runs the agent said it could not track since it started
+ * @param stoppedAt when it said goodbye ({@link WorkerState#STOPPED}) or was declared dead ({@link
+ *     WorkerState#DEAD}); {@code null} while alive (and for workers declared dead before that was recorded)
  */
 public record Worker(
     String id,

@@ -117,6 +117,16 @@ public final class StoreBatch implements AutoCloseable {
     return put(store.workers, Keys.id(worker.id()), JobStore.encode(worker));
   }
 
+  /** Removes a worker; the caller checks it is not alive. */
+  public StoreBatch deleteWorker(String id) {
+    try {
+      batch.delete(store.workers, Keys.id(id));
+      return this;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch the removal of worker " + id, e);
+    }
+  }
+
   public StoreBatch putRunTotals(RunTotals totals) {
     return put(store.meta, JobStore.summaryKey(totals.name()), JobStore.encode(totals));
   }

@@ -75,7 +75,8 @@ class DetectorWorkTest {
       HeartbeatDetector heartbeats = new HeartbeatDetector(3, startedLongAgo);
       RunDetector runs = new RunDetector(machine,
           DetectionSettings.builder().maxRuntime(Duration.ofMinutes(1)).build(), 3, startedLongAgo);
-      Detector detector = new MeasuredDetector(heartbeats, runs, metrics.detector());
+      Detector detector = new MeasuredDetector(heartbeats, runs, new WorkerRetention(Duration.ofDays(7)),
+          metrics.detector());
 
       List<SpanEvent> history = new ArrayList<>();
       for (int i = 0; i < finished; i++) {

@@ -14,7 +14,6 @@ import io.jobpulse.contract.LeaseProtocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ class LeaseTest {
   @Test
   void pingIsAnsweredAndAClosedLeaseWithoutGoodbyeCrashesTheWorkersRuns() throws IOException {
     long closedAt;
-    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+    try (LeaseClient lease = LeaseClient.open(collector.otlpPort(), agent.instanceId())) {
       assertEquals(LeaseProtocol.PONG, lease.ping());
       assertEquals(LeaseProtocol.PONG, lease.ping());
       assertEquals("RUNNING", status());
@@ -67,7 +66,7 @@ class LeaseTest {
 
   @Test
   void aGoodbyeMeansNoCrash() throws IOException {
-    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+    try (LeaseClient lease = LeaseClient.open(collector.otlpPort(), agent.instanceId())) {
       lease.ping();
       lease.send(LeaseProtocol.BYE);
     }
@@ -76,7 +75,7 @@ class LeaseTest {
 
   @Test
   void aSilentLeaseIsClosedByTheCollectorAndCounts() throws IOException {
-    try (Lease lease = Lease.open(collector.otlpPort(), agent.instanceId())) {
+    try (LeaseClient lease = LeaseClient.open(collector.otlpPort(), agent.instanceId())) {
       assertEquals(LeaseProtocol.PONG, lease.ping());
       // No more pings: a frozen process keeps its socket open.
       await().atMost(Duration.ofSeconds(10)).until(lease::closedByPeer);
@@ -86,8 +85,8 @@ class LeaseTest {
 
   @Test
   void aReconnectIsNotACrash() throws IOException {
-    Lease first = Lease.open(collector.otlpPort(), agent.instanceId());
-    try (Lease second = Lease.open(collector.otlpPort(), agent.instanceId())) {
+    LeaseClient first = LeaseClient.open(collector.otlpPort(), agent.instanceId());
+    try (LeaseClient second = LeaseClient.open(collector.otlpPort(), agent.instanceId())) {
       first.close(); // the old connection goes away after the new one is up
       assertEquals(LeaseProtocol.PONG, second.ping());
       await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> "RUNNING".equals(status()));
@@ -112,56 +111,5 @@ class LeaseTest {
 
   private String status() {
     return job().path("status").asText();
-  }
-
-  /** The agent's side of a lease, over a plain socket. */
-  private static final class Lease implements AutoCloseable {
-    private final Socket socket;
-    private final OutputStream out;
-    private final BufferedReader in;
-
-    private Lease(Socket socket) throws IOException {
-      this.socket = socket;
-      this.out = socket.getOutputStream();
-      this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-    }
-
-    static Lease open(int port, String instanceId) throws IOException {
-      Lease lease = new Lease(new Socket("127.0.0.1", port));
-      lease.socket.setSoTimeout(10_000);
-      lease.out.write(("GET " + LeaseProtocol.PATH + " HTTP/1.1\r\n"
-          + "Host: 127.0.0.1:" + port + "\r\n"
-          + "Connection: Upgrade\r\n"
-          + "Upgrade: " + LeaseProtocol.UPGRADE_TOKEN + "\r\n"
-          + LeaseProtocol.INSTANCE_ID_HEADER + ": " + instanceId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      lease.out.flush();
-      String statusLine = lease.in.readLine();
-      assertEquals("HTTP/1.1 101 Switching Protocols", statusLine);
-      boolean upgradeHeader = false;
-      for (String header; !(header = lease.in.readLine()).isEmpty(); ) {
-        upgradeHeader |= header.equalsIgnoreCase("upgrade: " + LeaseProtocol.UPGRADE_TOKEN);
-      }
-      assertTrue(upgradeHeader, "101 must name the protocol");
-      return lease;
-    }
-
-    void send(String line) throws IOException {
-      out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-    }
-
-    String ping() throws IOException {
-      send(LeaseProtocol.PING);
-      return in.readLine();
-    }
-
-    boolean closedByPeer() throws IOException {
-      return in.read() < 0;
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }
