@@ -117,6 +117,7 @@ public final class JobPulseCollector implements AutoCloseable {
         metrics.alertOutbox(alerting::outboxDepth);
       }
       LeaseRegistry leases = new LeaseRegistry();
+      stateMachine.addListener(leases);
       // Lease pings are proof of life beside spans: a worker whose export lags but whose lease pings lives.
       HeartbeatDetector heartbeats = new HeartbeatDetector(config.heartbeatMisses(), startedAt, leases);
       RunDetector runs = new RunDetector(stateMachine, config.detection(), config.heartbeatMisses(), startedAt);

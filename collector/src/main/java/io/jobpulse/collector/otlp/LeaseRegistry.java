@@ -1,6 +1,9 @@
 package io.jobpulse.collector.otlp;
 
 import io.jobpulse.collector.detect.LeasePings;
+import io.jobpulse.collector.state.StateListener;
+import io.jobpulse.collector.state.Worker;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The workers' open lease connections: how many each has, and when one last pinged. A worker that
  * reconnects (after a network blip, or after the collector restarted) may briefly hold two; only the
  * last one closing without a goodbye means the process died. Touched from every event loop, hence
- * concurrent; the detector reads the ping times on the ingest thread.
+ * concurrent; the detector reads the ping times on the ingest thread. A worker the store forgets
+ * (its retention passed) is forgotten here too, so nothing grows with the workers ever seen.
  */
-public final class LeaseRegistry implements LeasePings {
+public final class LeaseRegistry implements LeasePings, StateListener {
 
   private final ConcurrentHashMap<String, Leases> open = new ConcurrentHashMap<>();
   /** Every worker that opened a lease since this collector started (for the API's "closed" vs "none"). */
@@ -44,6 +48,16 @@ public final class LeaseRegistry implements LeasePings {
   boolean closed(String instanceId) {
     Leases left = open.computeIfPresent(instanceId, (id, leases) -> --leases.connections > 0 ? leases : null);
     return left == null;
+  }
+
+  /** Forgets that pruned workers ever held a lease; one that reconnected since keeps its entry. */
+  @Override
+  public void workersRemoved(List<Worker> workers) {
+    for (Worker worker : workers) {
+      if (!open.containsKey(worker.id())) {
+        everOpened.remove(worker.id());
+      }
+    }
   }
 
   @Override
