@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -142,7 +143,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       if (path.equals("/healthz")) {
         requireMethod(method, HttpMethod.GET);
-        send(ctx, keepAlive, HttpResponseStatus.OK, json.createObjectNode().put("status", "ok"));
+        Optional<String> failure = services.ingest().writeFailure();
+        if (failure.isPresent()) {
+          // Requests are refused (503) and nothing acknowledged is lost, but the collector is not well.
+          send(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, json.createObjectNode()
+              .put("status", "failing").put("reason", "received spans cannot be written: " + failure.get()));
+        } else {
+          send(ctx, keepAlive, HttpResponseStatus.OK, json.createObjectNode().put("status", "ok"));
+        }
       } else if (dashboard.find(path).isPresent()) {
         requireMethod(method, HttpMethod.GET);
         sendAsset(ctx, keepAlive, dashboard.find(path).get(), request.headers().get(HttpHeaderNames.IF_NONE_MATCH));

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,12 @@ public final class IngestLoop implements AutoCloseable {
   private final BlockingQueue<Task> queue;
   private final Thread thread;
   private volatile boolean stopping;
+  /**
+   * Why the last request could not be written, while none has been written since ({@code null}
+   * when writing works): on a full disk every request is refused with 503 and nothing is lost,
+   * and the collector's health must say so rather than "ok". Written on the ingest thread only.
+   */
+  private volatile String writeFailure;
 
   public IngestLoop(JobStateMachine stateMachine, Detector detector, Clock clock, int capacity,
       Duration tick) {
@@ -81,6 +88,11 @@ public final class IngestLoop implements AutoCloseable {
    */
   public <T> CompletableFuture<T> trySubmit(Function<JobStateMachine, T> work) {
     return offer(new WorkTask<>(work, clock.millis()));
+  }
+
+  /** Why requests cannot be written now (the store's error), or empty while writing works. */
+  public Optional<String> writeFailure() {
+    return Optional.ofNullable(writeFailure);
   }
 
   /** Whether tasks are still taken: {@code false} once {@link #close} began. */
@@ -163,9 +175,7 @@ public final class IngestLoop implements AutoCloseable {
       }
       try {
         stateMachine.applyAll(requests);
-        for (Task task : group) {
-          ((SpansTask) task).written();
-        }
+        written(group);
         return;
       } catch (RuntimeException e) {
         // Nothing of the group was written: find the request at fault by applying them one by one.
@@ -173,7 +183,31 @@ public final class IngestLoop implements AutoCloseable {
       }
     }
     for (Task task : group) {
-      ((SpansTask) task).applyAlone(stateMachine);
+      SpansTask spans = (SpansTask) task;
+      try {
+        stateMachine.apply(spans.spans.events(), spans.spans.receivedAt());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "ingest task failed", e);
+        writeFailure = String.valueOf(e.getMessage());
+        spans.result.completeExceptionally(e);
+        continue;
+      }
+      writeSucceeded();
+      spans.written();
+    }
+  }
+
+  private void written(List<Task> group) {
+    writeSucceeded();
+    for (Task task : group) {
+      ((SpansTask) task).written();
+    }
+  }
+
+  /** A write went through: whatever failed before is over. */
+  private void writeSucceeded() {
+    if (writeFailure != null) {
+      writeFailure = null; // read first: no volatile write per request while all is well
     }
   }
 
@@ -214,17 +248,6 @@ public final class IngestLoop implements AutoCloseable {
     @Override
     long receivedAt() {
       return spans.receivedAt();
-    }
-
-    void applyAlone(JobStateMachine stateMachine) {
-      try {
-        stateMachine.apply(spans.events(), spans.receivedAt());
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "ingest task failed", e);
-        result.completeExceptionally(e);
-        return;
-      }
-      written();
     }
 
     /** The spans are durable: tell the caller's hook, then the sender. */

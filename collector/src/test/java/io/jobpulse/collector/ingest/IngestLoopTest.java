@@ -15,8 +15,10 @@ import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStateMachine;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.SpanEvent;
+import io.jobpulse.collector.state.StateListener;
 import io.jobpulse.collector.state.WorkerIdentity;
 import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.collector.store.StoreBatch;
 import io.jobpulse.collector.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -189,6 +191,41 @@ class IngestLoopTest {
         assertEquals(JobStatus.RUNNING, store.job("b").orElseThrow().status());
       } finally {
         release.countDown();
+        loop.close();
+      }
+    }
+  }
+
+  @Test
+  void aRequestThatCannotBeWrittenIsReportedUntilAWriteSucceedsAgain() throws Exception {
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, Clock.systemUTC());
+      // What a full disk does to a transaction, raised where a real one surfaces: inside the commit.
+      machine.addListener(new StateListener() {
+        @Override
+        public void staging(Job before, Job after, StoreBatch batch) {
+          if (after.id().startsWith("unwritable")) {
+            throw new IllegalStateException("write failed: No space left on device");
+          }
+        }
+      });
+      IngestLoop loop = new IngestLoop(machine, new HeartbeatDetector(3, System.currentTimeMillis()),
+          Clock.systemUTC(), 16, Duration.ofMillis(50));
+      loop.start();
+      try {
+        WorkerIdentity worker = new WorkerIdentity("w", "svc", 1L, "h", "v");
+        long now = System.currentTimeMillis();
+        assertTrue(loop.writeFailure().isEmpty());
+
+        CompletableFuture<Void> refused = loop.trySubmitSpans(List.of(start(worker, "unwritable-1", now)), now, () -> {});
+        assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+        assertEquals("write failed: No space left on device", loop.writeFailure().orElseThrow());
+
+        loop.trySubmitSpans(List.of(start(worker, "fine-1", now)), now, () -> {}).get(10, TimeUnit.SECONDS);
+        assertTrue(loop.writeFailure().isEmpty(), "a write went through: the failure is over");
+        assertTrue(store.job("fine-1").isPresent());
+        assertFalse(store.job("unwritable-1").isPresent());
+      } finally {
         loop.close();
       }
     }
