@@ -11,8 +11,9 @@ import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.collector.store.Keyspace;
 import io.jobpulse.collector.store.StoreBatch;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +24,11 @@ import java.util.Set;
  *
  * <p>Each update is staged into the very batch that writes the run's change, so the aggregates
  * and the runs can never disagree after a crash. Runs on the ingest thread only (see {@link
- * StateListener}); a bucket is read from the store once, then kept in memory while its hour is
- * current; a transaction changes the buckets it touches in memory and writes each once, before its
- * batch is written (see {@link #beforeWrite}). When a transaction's write fails, every kept bucket
- * is forgotten and read again: memory never runs ahead of the store.
+ * StateListener}); a bucket is read from the store once, then kept in memory, the least recently
+ * used forgotten first beyond {@link #MAX_KEPT}; a transaction changes the buckets it touches in
+ * memory and writes each once, before its batch is written (see {@link #beforeWrite}). When a
+ * transaction's write fails, every kept bucket is forgotten and read again: memory never runs
+ * ahead of the store.
  *
  * <p>What is counted, in the hour (collector clock) it happened: a run ending (by its status;
  * completed ones with their duration, failed ones with their category and signature); a flag
@@ -38,13 +40,17 @@ public final class HealthAggregator implements StateListener {
 
   /** Hours of aggregates kept; older ones are removed as the clock enters a new hour. */
   static final long RETENTION_HOURS = 24 * 8;
-  /** The most buckets kept in memory between transactions: bounds the heap with many services × job names. */
-  static final int MAX_KEPT = 4_096;
+  /**
+   * The most buckets kept in memory between transactions: bounds the heap with many services × job
+   * names (a bucket of an hour is a few KiB). A fleet with more names than this in one hour reads
+   * only its least active names' buckets back from the store, not all of them.
+   */
+  static final int MAX_KEPT = 8_192;
 
   private final JobStore store;
   private final Clock clock;
-  /** The buckets as written, plus the current transaction's changes (see {@link #bucket}). */
-  private final Map<BucketKey, HourBucket> kept = new HashMap<>();
+  /** The buckets as written, plus the current transaction's changes (see {@link #bucket}); least recently used first. */
+  private final LinkedHashMap<BucketKey, HourBucket> kept = new LinkedHashMap<>(1024, 0.75f, true);
   /** The buckets the current transaction changed. */
   private final Set<BucketKey> staged = new HashSet<>();
   private StoreBatch stagedIn;
@@ -164,11 +170,13 @@ public final class HealthAggregator implements StateListener {
   private HourBucket bucket(StoreBatch batch, BucketKey key) {
     if (batch != stagedIn) {
       long hour = BucketKey.hourOf(clock.millis());
-      if (stagedIn != lastWritten || hour != keptHour || kept.size() > MAX_KEPT) {
-        // The previous transaction's changes never reached the store, a new hour began (past
-        // hours are rarely touched again) or too many names are active for memory: read afresh.
+      if (stagedIn != lastWritten || hour != keptHour) {
+        // The previous transaction's changes never reached the store, or a new hour began (past
+        // hours are rarely touched again): read afresh.
         kept.clear();
         keptHour = hour;
+      } else {
+        forgetLeastUsed();
       }
       staged.clear();
       stagedIn = batch;
@@ -182,6 +190,23 @@ public final class HealthAggregator implements StateListener {
     }
     staged.add(key);
     return bucket;
+  }
+
+  /**
+   * Trims the kept buckets to {@link #MAX_KEPT}, between transactions only: the buckets a
+   * transaction staged must stay until {@link #beforeWrite} has written them. Forgetting the least
+   * recently used, not all, keeps a fleet just over the bound from reading every bucket back on
+   * every transaction.
+   */
+  private void forgetLeastUsed() {
+    int excess = kept.size() - MAX_KEPT;
+    if (excess > 0) {
+      Iterator<BucketKey> eldest = kept.keySet().iterator();
+      for (int i = 0; i < excess; i++) {
+        eldest.next();
+        eldest.remove();
+      }
+    }
   }
 
   /** Once an hour, drops the hours past the retention in the same batch. */
