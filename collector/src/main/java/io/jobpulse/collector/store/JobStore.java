@@ -69,7 +69,7 @@ public final class JobStore implements AutoCloseable {
   private static final String SUMMARY_PREFIX = "summary:";
 
   static {
-    RocksDB.loadLibrary();
+    RocksLibrary.load();
   }
 
   private final Path directory;
