@@ -15,7 +15,11 @@ public final class ProcessMemory {
 
   private static final Pattern VM_RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB", Pattern.MULTILINE);
   private static final Pattern VM_HWM = Pattern.compile("^VmHWM:\\s+(\\d+) kB", Pattern.MULTILINE);
-  /** G1's heap summary line from {@code jcmd <pid> GC.heap_info}: "garbage-first heap   total 262144K, used 21004K". */
+  /**
+   * A heap summary line of {@code jcmd <pid> GC.heap_info}: G1 has one ("garbage-first heap   total
+   * 262144K, used 21004K"), the generational collectors one per generation ("PSYoungGen total ...",
+   * "ParOldGen total ...").
+   */
   private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
   private ProcessMemory() {}
@@ -47,10 +51,18 @@ public final class ProcessMemory {
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
     Matcher m = HEAP_USED.matcher(info);
-    if (!m.find()) {
+    long used = 0;
+    long committed = 0;
+    boolean found = false;
+    while (m.find()) {
+      committed += Long.parseLong(m.group(1)) * 1024;
+      used += Long.parseLong(m.group(2)) * 1024;
+      found = true;
+    }
+    if (!found) {
       throw new IllegalStateException("unexpected GC.heap_info output from " + pid + ":\n" + info);
     }
-    return new long[] {Long.parseLong(m.group(2)) * 1024, Long.parseLong(m.group(1)) * 1024};
+    return new long[] {used, committed};
   }
 
   private static String jcmd(long pid, String command) {
