@@ -66,7 +66,7 @@ class ContainerImageIT {
   @Test
   void runsServeAsANonRootUserWithItsPortsAndItsDataInAVolume() {
     JsonNode container = config.path("config");
-    assertEquals(List.of("java", "-cp", "@/app/jib-classpath-file", "io.jobpulse.collector.Main"),
+    assertEquals(List.of("java", "-XX:+UseParallelGC", "-cp", "@/app/jib-classpath-file", "io.jobpulse.collector.Main"),
         strings(container.path("Entrypoint")));
     assertEquals(List.of("serve"), strings(container.path("Cmd")));
     assertEquals(List.of("4317/tcp", "4318/tcp", "8090/tcp"), fieldNames(container.path("ExposedPorts")));
@@ -93,8 +93,15 @@ class ContainerImageIT {
     String classPath = Files.readString(unpacked.resolve("app/jib-classpath-file")).trim()
         .replace("/app/", unpacked.resolve("app") + "/");
     Path data = Files.createDirectories(unpacked.resolve("data"));
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath, "io.jobpulse.collector.Main"));
+    // The image's own entrypoint, with this JDK's java and the class path rooted where unpacked.
+    List<String> command = new ArrayList<>();
+    for (String part : strings(config.path("config").path("Entrypoint"))) {
+      command.add(switch (part) {
+        case "java" -> Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        case "@/app/jib-classpath-file" -> classPath;
+        default -> part;
+      });
+    }
     command.addAll(strings(config.path("config").path("Cmd")));
     command.addAll(List.of("--otlp-port", "0", "--otlp-grpc-port", "0", "--http-port", "0"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
