@@ -112,9 +112,7 @@ public final class JobStateMachine {
 
   /** Applies the spans of one request, received at {@code receivedAt} (collector clock). */
   public void apply(List<SpanEvent> events, long receivedAt) {
-    Transaction tx = new Transaction();
-    stage(tx, events, receivedAt);
-    tx.commit();
+    applyAll(List.of(new ReceivedSpans(events, receivedAt)));
   }
 
   /**
@@ -129,6 +127,7 @@ public final class JobStateMachine {
    */
   public void applyAll(List<ReceivedSpans> requests) {
     Transaction tx = new Transaction();
+    tx.prefetch(requests);
     for (ReceivedSpans request : requests) {
       stage(tx, request.events(), request.receivedAt());
       tx.settleDuplicates();
@@ -684,6 +683,8 @@ public final class JobStateMachine {
   private final class Transaction {
     /** The runs changed, in the order first changed: one map, so a change's two sides cost one lookup. */
     private final Map<String, Change> changes = new LinkedHashMap<>();
+    /** The stored runs {@link #prefetch} read, {@code null} for those not stored. */
+    private Map<String, Job> stored = Map.of();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final Map<String, Worker> workerOriginals = new HashMap<>();
     private final Map<String, RunTotals> totals = new LinkedHashMap<>();
@@ -698,13 +699,43 @@ public final class JobStateMachine {
     private final Map<String, Set<String>> stagedByBusinessKey = new HashMap<>();
     private long newFalsePositives;
 
+    /**
+     * Reads at once, before the group is staged, the stored runs its run events name that are not
+     * live in memory: mostly new run ids, not found. One multi-get checks a group's filters and
+     * blocks together; a lookup per run was a tenth of the ingest thread. No other thread writes
+     * runs, so what is read stays true until this transaction writes.
+     */
+    void prefetch(List<ReceivedSpans> requests) {
+      Set<String> ids = new HashSet<>();
+      for (ReceivedSpans request : requests) {
+        for (SpanEvent event : request.events()) {
+          RunAttributes run = event instanceof JobStarted started ? started.run()
+              : event instanceof JobEnded ended ? ended.run()
+              : event instanceof JobPending pending ? pending.run()
+              : null;
+          if (run != null && !liveJobs.containsKey(run.id())) {
+            ids.add(run.id());
+          }
+        }
+      }
+      if (!ids.isEmpty()) {
+        stored = store.jobs(ids);
+      }
+    }
+
     Job job(String id) {
       Change staged = changes.get(id);
       if (staged != null) {
         return staged.after;
       }
       Job live = liveJobs.get(id);
-      return live != null ? live : store.job(id).orElse(null);
+      if (live != null) {
+        return live;
+      }
+      if (stored.containsKey(id)) {
+        return stored.get(id); // null: read, and not stored
+      }
+      return store.job(id).orElse(null);
     }
 
     Collection<Change> changes() {

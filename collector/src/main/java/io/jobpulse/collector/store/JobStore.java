@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +174,36 @@ public final class JobStore implements AutoCloseable {
   /** Whether each write is synced to the disk before it returns. */
   public boolean fsync() {
     return writeOptions.sync();
+  }
+
+  /**
+   * Reads the runs stored under {@code ids}, with one multi-get per {@value #MULTI_GET_CHUNK}:
+   * each id maps to its run, or to {@code null} when none is stored.
+   */
+  public Map<String, Job> jobs(Collection<String> ids) {
+    Map<String, Job> found = new HashMap<>(ids.size() * 2);
+    List<String> chunk = new ArrayList<>(Math.min(ids.size(), MULTI_GET_CHUNK));
+    List<byte[]> keys = new ArrayList<>(chunk.size());
+    try {
+      Iterator<String> it = ids.iterator();
+      while (it.hasNext()) {
+        chunk.clear();
+        keys.clear();
+        while (it.hasNext() && chunk.size() < MULTI_GET_CHUNK) {
+          String id = it.next();
+          chunk.add(id);
+          keys.add(Keys.id(id));
+        }
+        List<byte[]> values = db.multiGetAsList(Collections.nCopies(keys.size(), jobs), keys);
+        for (int i = 0; i < chunk.size(); i++) {
+          byte[] value = values.get(i);
+          found.put(chunk.get(i), value == null ? null : decodeJob(value));
+        }
+      }
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
+    return found;
   }
 
   public Optional<Job> job(String id) {
