@@ -9,6 +9,9 @@ public enum JobOutcome {
   /** The JVM exited gracefully while the job ran. */
   ABANDONED("abandoned");
 
+  /** {@code values()} copies its array on every call; the collector reads an outcome per ended run. */
+  private static final JobOutcome[] ALL = values();
+
   private final String wireValue;
 
   JobOutcome(String wireValue) {
@@ -21,7 +24,7 @@ public enum JobOutcome {
 
   /** The outcome named by {@code value}, or {@code null} when it names none. */
   public static JobOutcome fromWire(String value) {
-    for (JobOutcome outcome : values()) {
+    for (JobOutcome outcome : ALL) {
       if (outcome.wireValue.equals(value)) {
         return outcome;
       }
