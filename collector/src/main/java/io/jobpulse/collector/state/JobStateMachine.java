@@ -719,7 +719,7 @@ public final class JobStateMachine {
         }
       }
       if (!ids.isEmpty()) {
-        stored = store.jobs(ids);
+        stored = store.jobsById(ids);
       }
     }
 

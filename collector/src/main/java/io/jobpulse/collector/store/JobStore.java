@@ -180,7 +180,7 @@ public final class JobStore implements AutoCloseable {
    * Reads the runs stored under {@code ids}, with one multi-get per {@value #MULTI_GET_CHUNK}:
    * each id maps to its run, or to {@code null} when none is stored.
    */
-  public Map<String, Job> jobs(Collection<String> ids) {
+  public Map<String, Job> jobsById(Collection<String> ids) {
     Map<String, Job> found = new HashMap<>(ids.size() * 2);
     List<String> chunk = new ArrayList<>(Math.min(ids.size(), MULTI_GET_CHUNK));
     List<byte[]> keys = new ArrayList<>(chunk.size());
