@@ -12,7 +12,10 @@ import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.contract.JobMatcher;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ThreadPoolExecutor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -24,8 +27,9 @@ import net.bytebuddy.utility.JavaModule;
  * task a job hands to an executor becomes that job's child run, waiting ({@code PENDING}) until a
  * worker takes it.
  *
- * <p>These classes are loaded before the agent, by the bootstrap loader: they are retransformed in
- * place (no new members), and their advice calls nothing but the bootstrap bridge. The
+ * <p>These classes are the bootstrap loader's, loaded by the time the agent installs this (it names
+ * them): they are retransformed in place (no new members), and their advice calls nothing but the
+ * bootstrap bridge. The
  * application's task objects are never wrapped or replaced.
  *
  * <p>Where a task is seen: queued in {@code ThreadPoolExecutor#execute} and the ForkJoinPool's
@@ -62,8 +66,12 @@ public final class ExecutorInstrumentation {
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(new ErrorListener())
         // Only the exact JDK types named below: the default would leave the bootstrap loader alone.
+        // Each is named by its class literal, which loads it now if it is not yet, so that it is
+        // retransformed in place: transformed while it loads, Byte Buddy would resolve the
+        // advice's parameter types (ForkJoinTask for ForkJoinPool) in the middle of that load and
+        // leave the class as it is. Nothing guarantees they are loaded before the agent runs.
         .ignore(none())
-        .type(named("java.util.concurrent.ThreadPoolExecutor"))
+        .type(named(ThreadPoolExecutor.class.getName()))
         .transform((builder, type, loader, module, domain) -> builder
             .visit(Advice.to(QueueAdvice.class).on(named("execute").and(takesArguments(Runnable.class))))
             .visit(Advice.to(RejectAdvice.class).on(named("reject").and(takesArguments(Runnable.class))))
@@ -71,17 +79,17 @@ public final class ExecutorInstrumentation {
             .visit(Advice.to(ShutdownNowAdvice.class).on(named("shutdownNow").and(takesArguments(0)).and(returns(List.class))))
             .visit(runTask))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
-        .type(named("java.util.concurrent.AbstractExecutorService"))
+        .type(named(AbstractExecutorService.class.getName()))
         .transform((builder, type, loader, module, domain) -> builder
             .visit(Advice.to(SubmitAdvice.class).on(named("submit"))))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
-        .type(named("java.util.concurrent.ForkJoinPool"))
+        .type(named(ForkJoinPool.class.getName()))
         .transform((builder, type, loader, module, domain) -> builder
             .visit(Advice.to(SubmitAdvice.class).on(namedOneOf("submit", "execute")))
             .visit(Advice.to(QueueAdvice.class).on(namedOneOf("externalSubmit", "externalPush").and(takesArguments(ForkJoinTask.class))))
             .visit(Advice.to(PoolSubmitAdvice.class).on(named("poolSubmit").and(takesArguments(boolean.class, ForkJoinTask.class)))))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
-        .type(named("java.util.concurrent.ForkJoinTask"))
+        .type(named(ForkJoinTask.class.getName()))
         .transform((builder, type, loader, module, domain) -> builder
             .visit(Advice.to(ForkJoinExecAdvice.class).on(named("doExec").and(takesArguments(0)))))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
