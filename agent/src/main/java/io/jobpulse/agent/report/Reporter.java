@@ -307,8 +307,12 @@ final class Reporter {
       thrown = run.site.extractor().failure(thrown);
     }
     if (run.span == null) {
-      // A run whose tasks still wait or run elsewhere needs a span: they name it as their parent.
-      if (thrown == null && !shortRunsAsSpans && run.liveChildren == 0) {
+      // Short is the run's own duration, not "ended before a tick announced it": a reporter that
+      // started late (a JVM that exits within a second) or was starved must not turn a run of
+      // seconds into a count. A run whose tasks still wait or run elsewhere needs a span: they
+      // name it as their parent.
+      boolean shortRun = run.run.endNanos() - run.run.startNanos() < announceDelayNanos;
+      if (shortRun && thrown == null && !shortRunsAsSpans && run.liveChildren == 0) {
         summaries.computeIfAbsent(run.name, name -> new Summary()).add(run.run.endNanos() - run.run.startNanos());
         return;
       }

@@ -96,6 +96,22 @@ class ReporterTest {
   }
 
   @Test
+  void aRunLongerThanTheAnnounceDelayIsASpanEvenIfItEndedBeforeTheFirstTick() {
+    // A reporter that starts late, as in a JVM that exits right after its job: the run is over
+    // before the reporter first looks, but it was not short.
+    Reporter reporter = reporter(SOON, NEVER, ShortRuns.SUMMARY);
+    long startedAt = System.nanoTime();
+    Object run = recorder.enter(work.id(), null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - startedAt > 2 * SOON.toNanos());
+    recorder.exit(run, null);
+    reporter.tick();
+
+    SpanData job = spans(SpanNames.JOB).get(0);
+    assertEquals("completed", attr(job, AttributeKeys.JOB_OUTCOME));
+    assertTrue(spans(SpanNames.WORKER_HEARTBEAT).get(0).getEvents().isEmpty(), "not counted as a short run too");
+  }
+
+  @Test
   void aShortFailureIsAlwaysAFullSpan() {
     Reporter reporter = reporter(NEVER, NEVER, ShortRuns.SUMMARY);
     recorder.exit(recorder.enter(work.id(), null), new IllegalStateException("disk full"));
