@@ -31,11 +31,22 @@ final class Startup {
 
     // The dispatcher goes in before the advice, so that no instrumented call is missed.
     JobPulseBridge.install(recorder);
-    reporting.start();
-    if (lease != null) {
-      lease.start();
-    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> exit(reporting, lease), "jobpulse-shutdown"));
+    try {
+      install(config, sites, instrumentation);
+    } finally {
+      // Only now the threads that build the OpenTelemetry SDK and open the lease: started first,
+      // they competed for the cores with the transformers' installation, which the application's
+      // main() waits for (a quarter of the agent's start-up on two cores). Runs are recorded from
+      // the first call and reported once the reporter runs.
+      reporting.start();
+      if (lease != null) {
+        lease.start();
+      }
+    }
+  }
+
+  private static void install(AgentConfig config, SiteTable sites, Instrumentation instrumentation) {
     new Instrumenter(config.jobs(), config.items(), sites).install(instrumentation);
     if (ExecutorInstrumentation.wanted(config.jobs())) {
       try {
