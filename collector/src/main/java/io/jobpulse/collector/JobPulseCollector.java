@@ -105,6 +105,7 @@ public final class JobPulseCollector implements AutoCloseable {
       }
       AcceptedSpans accepted = forwarder != null ? forwarder : AcceptedSpans.NONE;
       metrics = new CollectorMetrics(store);
+      metrics.writtenBehind(stateMachine.currentRuns()::unwrittenCount);
       accepted = IngestCounting.spans(metrics.ingest(), accepted);
       if (forwarder != null) {
         metrics.forwarding(forwarder::exportedSpans, forwarder::droppedSpans, forwarder::failedSpans);
@@ -137,7 +138,7 @@ public final class JobPulseCollector implements AutoCloseable {
       otlpChannel = bind(config.otlpPort(), IngestCounting.wrap(otlp, metrics.ingest()));
       LeaseStates leaseStates = id -> leases.isOpen(id) ? LeaseStates.State.CONNECTED
           : leases.everOpened(id) ? LeaseStates.State.CLOSED : LeaseStates.State.NONE;
-      httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, ingest, config.clock(),
+      httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, stateMachine.currentRuns(), ingest, config.clock(),
           new HealthReport(store), metrics, leaseStates, config.apiToken()), apiExecutor, config.requestTimeout()));
       grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.otlpGrpcPort()))
           .addService(ServerInterceptors.intercept(new OtlpGrpcService(ingest, accepted, config.clock()),

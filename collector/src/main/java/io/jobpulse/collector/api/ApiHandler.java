@@ -174,7 +174,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       } else if (path.startsWith(JOBS_PREFIX) && path.indexOf('/', JOBS_PREFIX.length()) < 0) {
         requireMethod(method, HttpMethod.GET);
         String id = QueryStringDecoder.decodeComponent(path.substring(JOBS_PREFIX.length()));
-        Job job = store.job(id).orElseThrow(() -> new ApiException(HttpResponseStatus.NOT_FOUND, "no job " + id));
+        Job job = services.runs().job(id).orElseThrow(() -> new ApiException(HttpResponseStatus.NOT_FOUND, "no job " + id));
         ChildStats children = RunIndexes.childStats(store, id);
         send(ctx, keepAlive, HttpResponseStatus.OK, DETAIL_SIZE_HINT, out -> JsonViews.jobDetail(out, job, children));
       } else if (path.equals("/api/workers")) {
@@ -215,7 +215,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } catch (IllegalArgumentException e) {
       throw new ApiException(HttpResponseStatus.BAD_REQUEST, "before: " + e.getMessage());
     }
-    List<Job> page = store.jobs(query);
+    List<Job> page = services.runs().jobs(query);
     // A full page may have a next one: its cursor resumes right after this page's last run.
     String next = page.size() == query.limit() ? JobQuery.cursorOf(page.get(page.size() - 1)) : null;
     send(ctx, keepAlive, HttpResponseStatus.OK, page.size() * JOB_SIZE_HINT, out -> {
@@ -243,7 +243,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         out.writeStringField("lease", services.leases().of(worker.id()).name().toLowerCase(Locale.ROOT));
         out.writeArrayFieldStart("currentJobs");
         for (String id : worker.jobs()) {
-          Job job = store.job(id).orElse(null);
+          Job job = services.runs().job(id).orElse(null);
           if (job != null) {
             out.writeStartObject();
             out.writeStringField("id", job.id());

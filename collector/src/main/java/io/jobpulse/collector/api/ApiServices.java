@@ -3,6 +3,7 @@ package io.jobpulse.collector.api;
 import io.jobpulse.collector.health.HealthReport;
 import io.jobpulse.collector.ingest.IngestLoop;
 import io.jobpulse.collector.metrics.CollectorMetrics;
+import io.jobpulse.collector.state.CurrentRuns;
 import io.jobpulse.collector.store.JobStore;
 import java.time.Clock;
 import java.util.Objects;
@@ -11,11 +12,14 @@ import java.util.Optional;
 /**
  * What the REST API reads and changes.
  *
+ * @param store workers, children counts, health; finished runs to remove
+ * @param runs the runs as they are now (the store's, with the heartbeat fields not written yet)
  * @param apiToken when present, mutating calls need {@code Authorization: Bearer <token>}
  * @param leases the liveness lease of each worker
  */
 public record ApiServices(
     JobStore store,
+    CurrentRuns runs,
     IngestLoop ingest,
     Clock clock,
     HealthReport health,
@@ -25,6 +29,7 @@ public record ApiServices(
 
   public ApiServices {
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(runs, "runs");
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(health, "health");

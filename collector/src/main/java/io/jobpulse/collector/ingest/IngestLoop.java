@@ -138,6 +138,11 @@ public final class IngestLoop implements AutoCloseable {
       runAll(taken);
       taken.clear();
     }
+    try {
+      stateMachine.writeUnwritten();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the live runs' last heartbeat fields could not be written", e);
+    }
   }
 
   /**

@@ -45,6 +45,7 @@ public final class CollectorMetrics implements StateListener {
   private final IngestMetrics ingest;
   private final DetectorMetrics detector;
   private volatile LongSupplier outboxDepth = () -> 0;
+  private volatile LongSupplier writtenBehind = () -> 0;
 
   public CollectorMetrics(JobStore store) {
     jobCounts = new JobCounts(store);
@@ -100,6 +101,11 @@ public final class CollectorMetrics implements StateListener {
         .help("Alert deliveries waiting in the outbox")
         .callback(callback -> callback.call(outboxDepth.getAsLong()))
         .register(registry);
+    GaugeWithCallback.builder()
+        .name("jobpulse_runs_written_behind")
+        .help("Live runs whose last heartbeat fields are held in memory, not written to their records yet")
+        .callback(callback -> callback.call(writtenBehind.getAsLong()))
+        .register(registry);
   }
 
   /** The runs' counters, for whoever removes runs outside the state machine. */
@@ -119,6 +125,11 @@ public final class CollectorMetrics implements StateListener {
   /** Exposes {@code depth} as {@code jobpulse_alert_outbox_depth} (0 while alerting is off). */
   public void alertOutbox(LongSupplier depth) {
     outboxDepth = depth;
+  }
+
+  /** Exposes {@code count} as {@code jobpulse_runs_written_behind}. */
+  public void writtenBehind(LongSupplier count) {
+    writtenBehind = count;
   }
 
   /** Exposes the forwarder's span counts as {@code jobpulse_forward_spans_total{outcome}}. */

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class JobStateMachine {
 
   static final long DEFAULT_INTERVAL_MS = Durations.parse(ConfigKeys.DEFAULT_HEARTBEAT_INTERVAL).toMillis();
 
+  /**
+   * The longest a heartbeat-only change to a live run waits to be written to the run's record (see
+   * {@link CurrentRuns}). Readers see it at once, and a kill loses none of it: each worker's last
+   * heartbeat is written when acknowledged and applied again at start-up.
+   */
+  public static final long WRITE_BEHIND_MS = 30_000;
+  /** The most written-behind runs one transaction adds to its batch. */
+  static final int WRITE_BEHIND_PER_COMMIT = 256;
+
   private static final System.Logger LOG = System.getLogger(JobStateMachine.class.getName());
 
   private final JobStore store;
@@ -79,12 +89,19 @@ public final class JobStateMachine {
   private final ArrayDeque<Retired> retired = new ArrayDeque<>();
   private final Map<String, RunTotals> runTotals;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+  private final CurrentRuns currentRuns;
+  /**
+   * The runs {@link CurrentRuns} holds a change of, by when they first held one not written:
+   * insertion order is age order, so the runs due to be written are at the head.
+   */
+  private final LinkedHashMap<String, Long> unwrittenSince = new LinkedHashMap<>();
   private long falsePositives;
 
   /** Rebuilds the live state from {@code store}. */
   public JobStateMachine(JobStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    this.currentRuns = new CurrentRuns(store);
     for (JobStatus status : List.of(JobStatus.PENDING, JobStatus.RUNNING)) {
       for (Job job : store.jobsWithStatus(status)) {
         liveJobs.put(job.id(), job);
@@ -103,6 +120,33 @@ public final class JobStateMachine {
     retired.addAll(ended);
     runTotals = new HashMap<>(store.runTotals());
     falsePositives = store.counter(FALSE_POSITIVES);
+    replayLastHeartbeats();
+  }
+
+  /**
+   * After a stop without {@link #writeUnwritten} (a kill), the live runs' last heartbeat fields are
+   * in their workers' last heartbeats: each is applied again, as received, to the runs not written
+   * since (any later write of a run carried its newest heartbeat fields).
+   */
+  private void replayLastHeartbeats() {
+    Transaction tx = new Transaction();
+    for (Worker worker : aliveWorkers.values()) {
+      LastHeartbeats.Snapshot last = LastHeartbeats.read(store, worker.id());
+      if (last == null) {
+        continue;
+      }
+      Heartbeat heartbeat = new Heartbeat(new WorkerIdentity(worker.id(), worker.service(), worker.pid(), worker.host(),
+          worker.agentVersion()), worker.intervalMs(), List.of(), last.runs(), List.of());
+      for (ActiveRun active : last.runs()) {
+        Job live = liveJobs.get(active.id());
+        if (live != null && worker.id().equals(live.worker())
+            && (live.lastSeenAt() == null || live.lastSeenAt() < last.receivedAt())) {
+          onListedRunning(tx, heartbeat, active.id(), active, last.receivedAt());
+        }
+      }
+    }
+    tx.commit();
+    writeUnwritten();
   }
 
   /** Registers a listener told of every committed change (see {@link StateListener}). */
@@ -270,7 +314,10 @@ public final class JobStateMachine {
       return List.of();
     }
     try (StoreBatch batch = store.newBatch()) {
-      pruned.forEach(worker -> batch.deleteWorker(worker.id()));
+      for (Worker worker : pruned) {
+        batch.deleteWorker(worker.id());
+        LastHeartbeats.delete(batch, worker.id());
+      }
       store.write(batch);
     } catch (RuntimeException e) {
       // Nothing was removed: they are looked at again at the next call.
@@ -297,6 +344,36 @@ public final class JobStateMachine {
   /** The worker {@code id} when it is believed alive, else {@code null}. */
   public Worker aliveWorker(String id) {
     return aliveWorkers.get(id);
+  }
+
+  /** The runs as they are now, for readers on any thread. */
+  public CurrentRuns currentRuns() {
+    return currentRuns;
+  }
+
+  /**
+   * Writes every heartbeat-only change not written yet: at a graceful stop, so that a restart
+   * starts from the runs as they were. Ingest thread only.
+   */
+  public void writeUnwritten() {
+    List<String> ids = new ArrayList<>(unwrittenSince.keySet());
+    for (int from = 0; from < ids.size(); from += WRITE_BEHIND_PER_COMMIT) {
+      List<Job> due = new ArrayList<>(WRITE_BEHIND_PER_COMMIT);
+      for (String id : ids.subList(from, Math.min(ids.size(), from + WRITE_BEHIND_PER_COMMIT))) {
+        Job live = liveJobs.get(id);
+        if (live != null) {
+          due.add(live);
+        }
+      }
+      try (StoreBatch batch = store.newBatch()) {
+        due.forEach(job -> batch.putJob(job, job));
+        store.write(batch);
+      }
+      for (Job job : due) {
+        currentRuns.unwritten.remove(job.id(), job);
+        unwrittenSince.remove(job.id());
+      }
+    }
   }
 
   /** The runs that are not over; a snapshot. */
@@ -374,8 +451,14 @@ public final class JobStateMachine {
     for (ActiveRun active : event.activeRuns()) {
       listed.put(active.id(), active);
     }
+    List<ActiveRun> heldBack = new ArrayList<>();
     for (Map.Entry<String, ActiveRun> entry : listed.entrySet()) {
-      onListedRunning(tx, event, entry.getKey(), entry.getValue(), now);
+      if (onListedRunning(tx, event, entry.getKey(), entry.getValue(), now)) {
+        heldBack.add(entry.getValue());
+      }
+    }
+    if (!heldBack.isEmpty()) {
+      tx.lastHeartbeats.put(workerId, new LastHeartbeats.Snapshot(now, heldBack));
     }
     Set<String> pending = new HashSet<>(event.pendingJobIds());
     for (String id : event.pendingJobIds()) {
@@ -400,16 +483,23 @@ public final class JobStateMachine {
     }
   }
 
-  /** A heartbeat lists run {@code id} as running ({@code active} is its event, when sent). */
-  private void onListedRunning(Transaction tx, Heartbeat event, String id, ActiveRun active, long now) {
+  /**
+   * A heartbeat lists run {@code id} as running ({@code active} is its event, when sent).
+   *
+   * @return whether the change moves only the run's heartbeat fields (it is written behind)
+   */
+  private boolean onListedRunning(Transaction tx, Heartbeat event, String id, ActiveRun active, long now) {
     String workerId = event.worker().instanceId();
     Job before = tx.job(id);
     Job.Builder after;
+    // Whether only the heartbeat fields move (last seen, progress, thread, stack): written behind.
+    boolean heartbeatFieldsOnly = false;
     if (before == null) {
       after = Job.builder(id, now).worker(workerId).service(event.worker().service()).lastProgressAt(now)
           .addHistory(now, "RUNNING", "listed by a heartbeat of worker " + workerId);
     } else if (!before.status().isTerminal()) {
       after = before.toBuilder();
+      heartbeatFieldsOnly = active != null && before.status() == JobStatus.RUNNING && before.missedHeartbeats() == 0;
       if (before.status() == JobStatus.PENDING) {
         start(after, before, now, "listed running by a heartbeat of worker " + workerId);
       }
@@ -420,7 +510,7 @@ public final class JobStateMachine {
               + before.flag().type() + " flag: a false positive");
       tx.falsePositive();
     } else {
-      return; // a heartbeat sent before the run's end, received after it
+      return false; // a heartbeat sent before the run's end, received after it
     }
     after.lastSeenAt(now).missedHeartbeats(0);
     if (active != null) {
@@ -429,6 +519,7 @@ public final class JobStateMachine {
         after.lastProgressAt(now);
         if (before != null && !before.status().isTerminal() && before.flag() != null
             && before.flag().type() == FlagType.STALLED) {
+          heartbeatFieldsOnly = false;
           after.flag(null).addHistory(now, "RUNNING", "STALLED cleared: progress resumed (" + active.progressDone()
               + " items done" + (active.stackMoved() ? ", stack moved" : "") + ")");
         }
@@ -441,11 +532,17 @@ public final class JobStateMachine {
         after.progressTotal(active.progressTotal());
       }
       if (before == null || before.name() == null) {
+        heartbeatFieldsOnly = false;
         after.name(active.name());
       }
       sampleProgress(after, before, active.progressDone(), now);
     }
-    tx.putJob(before, after.build());
+    if (heartbeatFieldsOnly) {
+      tx.putHeartbeatFields(before, after.build());
+    } else {
+      tx.putJob(before, after.build());
+    }
+    return heartbeatFieldsOnly;
   }
 
   /** A heartbeat lists run {@code id} as still waiting in a queue. */
@@ -657,10 +754,15 @@ public final class JobStateMachine {
   /** A worker that stopped or died at {@code endedAt}: a candidate for {@link #pruneWorkers} once old enough. */
   private record Retired(String id, long endedAt) {}
 
-  /** A run a transaction changed: as stored before it ({@code null} for a new run) and as it leaves it. */
+  /**
+   * A run a transaction changed: as it was before it ({@code null} for a new run; its status, flag
+   * and index entries are the stored ones, its heartbeat fields may be newer) and as it leaves it.
+   */
   private static final class Change {
     final Job before;
     Job after;
+    /** Whether the change moves nothing but heartbeat fields: written behind (see {@link CurrentRuns}). */
+    boolean heartbeatFieldsOnly;
     /** The run as duplicates were last judged on it: {@link #before} until the first judgement. */
     Job judged;
     /** Whether the run changed since duplicates were last judged on it (it is in the unjudged list). */
@@ -693,6 +795,8 @@ public final class JobStateMachine {
     /** The run lists of the workers whose runs this transaction started or ended; sorted, as stored. */
     private final Map<String, SortedSet<String>> workerJobs = new HashMap<>();
     private final Map<String, String> latestRuns = new LinkedHashMap<>();
+    /** Each worker's last heartbeat in this transaction that held run changes back. */
+    private final Map<String, LastHeartbeats.Snapshot> lastHeartbeats = new HashMap<>();
     /** The runs changed since duplicates were last judged, in the order changed. */
     private final List<Change> unjudged = new ArrayList<>();
     /** This transaction's runs by business key, as they were when last judged or staged: see {@link #liveIds}. */
@@ -768,6 +872,7 @@ public final class JobStateMachine {
         changes.put(after.id(), staged);
       } else {
         staged.after = after; // the run's stored version is the one first staged against
+        staged.heartbeatFieldsOnly = false;
       }
       if (!staged.unjudged) {
         staged.unjudged = true;
@@ -789,6 +894,18 @@ public final class JobStateMachine {
         } else {
           runs.add(after.id());
         }
+      }
+    }
+
+    /**
+     * Stages a change of {@code before}'s heartbeat fields only, written behind unless the run
+     * changes otherwise in this transaction too.
+     */
+    void putHeartbeatFields(Job before, Job after) {
+      boolean first = !changes.containsKey(after.id());
+      putJob(before, after);
+      if (first) {
+        changes.get(after.id()).heartbeatFieldsOnly = true;
       }
     }
 
@@ -1043,6 +1160,53 @@ public final class JobStateMachine {
       return shown;
     }
 
+    /**
+     * The live runs whose heartbeat fields have waited {@link #WRITE_BEHIND_MS} (at most {@link
+     * #WRITE_BEHIND_PER_COMMIT}), as they are now. One this transaction changes again is not
+     * returned: its change is written instead of held back.
+     */
+    private List<Job> dueWrittenBehind(long now) {
+      List<Job> due = new ArrayList<>();
+      int taken = 0;
+      Iterator<Map.Entry<String, Long>> entries = unwrittenSince.entrySet().iterator();
+      while (entries.hasNext() && taken < WRITE_BEHIND_PER_COMMIT) {
+        Map.Entry<String, Long> entry = entries.next();
+        if (now - entry.getValue() < WRITE_BEHIND_MS) {
+          break; // age order: none after it is due either
+        }
+        Change staged = changes.get(entry.getKey());
+        Job live = liveJobs.get(entry.getKey());
+        if (staged != null) {
+          staged.heartbeatFieldsOnly = false; // a run listed by every heartbeat must still be written
+        } else if (live != null) {
+          due.add(live);
+        } else {
+          entries.remove(); // not live any more: its end was written, and with it everything
+          continue;
+        }
+        taken++;
+      }
+      return due;
+    }
+
+    /** Takes out of {@link CurrentRuns} the runs this transaction writes a real change of. */
+    private List<Job> withdrawUnwritten() {
+      if (currentRuns.unwritten.isEmpty()) {
+        return List.of();
+      }
+      List<Job> withdrawn = new ArrayList<>();
+      for (Change change : changes.values()) {
+        // Only a run live before the transaction can have a change held back.
+        if (!change.heartbeatFieldsOnly && change.before != null && !change.before.status().isTerminal()) {
+          Job held = currentRuns.unwritten.remove(change.after.id());
+          if (held != null) {
+            withdrawn.add(held);
+          }
+        }
+      }
+      return withdrawn;
+    }
+
     void commit() {
       if (!changes.isEmpty()) {
         settle();
@@ -1051,12 +1215,20 @@ public final class JobStateMachine {
       if (changes.isEmpty() && workers.isEmpty() && totals.isEmpty() && newFalsePositives == 0) {
         return;
       }
+      long now = clock.millis();
       List<StateListener.JobChange> jobChanges;
+      List<Job> writtenBehind = dueWrittenBehind(now);
       try (StoreBatch batch = store.newBatch()) {
         for (Change change : changes.values()) {
-          batch.putJob(change.before, change.after);
+          if (!change.heartbeatFieldsOnly) {
+            batch.putJob(change.before, change.after);
+          }
+        }
+        for (Job job : writtenBehind) {
+          batch.putJob(job, job); // heartbeat fields only: the record, no index entry moves
         }
         childStats.forEach((parentId, stats) -> RunIndexes.putChildStats(batch, parentId, stats));
+        lastHeartbeats.forEach((workerId, snapshot) -> LastHeartbeats.put(batch, workerId, snapshot));
         latestRuns.forEach((key, runId) -> {
           Job run = changes.get(runId).after;
           RunIndexes.putLatestRun(batch, run.name(), run.businessId(), runId);
@@ -1074,12 +1246,30 @@ public final class JobStateMachine {
         if (newFalsePositives > 0) {
           batch.putCounter(FALSE_POSITIVES, falsePositives + newFalsePositives);
         }
-        store.write(batch);
+        // Readers must not overlay a run written here with an older version held back: they go
+        // without it (and read the stored run, older in its heartbeat fields only) until written.
+        List<Job> withdrawn = withdrawUnwritten();
+        try {
+          store.write(batch);
+        } catch (RuntimeException e) {
+          withdrawn.forEach(job -> currentRuns.unwritten.put(job.id(), job));
+          throw e;
+        }
       }
       // Written: now memory may follow.
+      for (Job job : writtenBehind) {
+        currentRuns.unwritten.remove(job.id(), job);
+        unwrittenSince.remove(job.id());
+      }
       for (Change change : changes.values()) {
         Job job = change.after;
         Job original = change.before;
+        if (change.heartbeatFieldsOnly) {
+          currentRuns.unwritten.put(job.id(), job);
+          unwrittenSince.putIfAbsent(job.id(), now);
+        } else if (original != null) {
+          unwrittenSince.remove(job.id());
+        }
         if (isLive(original)) {
           unindexLive(original);
         }

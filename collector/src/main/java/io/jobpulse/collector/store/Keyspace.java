@@ -13,7 +13,9 @@ public enum Keyspace {
   /** Children counts by status of each parent run, kept change by change ({@code state/}). */
   CHILD_STATS("child_stats"),
   /** The newest run of each (job name, business id): how a retry finds its previous attempt ({@code state/}). */
-  LATEST_RUNS("latest_runs");
+  LATEST_RUNS("latest_runs"),
+  /** Each worker's last heartbeat, for the runs whose change it wrote behind ({@code state/}). */
+  LAST_HEARTBEATS("last_heartbeats");
 
   private final String columnFamily;
 

@@ -71,6 +71,30 @@ class IngestLoopTest {
   }
 
   @Test
+  void closeWritesTheHeartbeatFieldsHeldBack() throws Exception {
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, Clock.systemUTC());
+      IngestLoop loop = new IngestLoop(machine, new HeartbeatDetector(3, System.currentTimeMillis()),
+          Clock.systemUTC(), 16, Duration.ofMillis(50));
+      loop.start();
+      WorkerIdentity worker = new WorkerIdentity("w", "svc", 1L, "h", "v");
+      SpanEvent.RunAttributes run = new SpanEvent.RunAttributes("j", "n#m", null, null, 1, "t", 0, null);
+      long now = System.currentTimeMillis();
+      loop.trySubmitSpans(List.of(new SpanEvent.JobStarted(worker, run, "t", "j", now)), now, () -> { })
+          .get(10, TimeUnit.SECONDS);
+      loop.trySubmitSpans(List.of(new SpanEvent.Heartbeat(worker, 60_000, List.of("j"),
+          List.of(new SpanEvent.ActiveRun("j", "n#m", 33, 100L, "t", "RUNNABLE", true)), List.of())), now + 1, () -> { })
+          .get(10, TimeUnit.SECONDS);
+      assertEquals(0, store.job("j").orElseThrow().progressDone(), "held back while running");
+
+      loop.close();
+
+      assertEquals(33, store.job("j").orElseThrow().progressDone());
+      assertEquals(now + 1, store.job("j").orElseThrow().lastSeenAt());
+    }
+  }
+
+  @Test
   void theDetectorTicksOnTheLoopAndCloseFinishesQueuedWork() throws Exception {
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, Clock.systemUTC());

@@ -50,6 +50,9 @@ class MetricsEndpointTest {
           agent.jobEnd(Run.create("com.acme.Bad#run", now - 10), now, JobOutcome.FAILED, 0, "java.io.IOException", "x"),
           agent.jobStart(running, now),
           agent.heartbeat(60_000, now, new Active(running, 0, null, "RUNNABLE"))));
+      // A heartbeat that moves only the running job's progress: held back, and yet shown at once.
+      http.export(collector.otlpPort(), agent.request(
+          agent.heartbeat(60_000, now + 1, new Active(running, 5, null, "RUNNABLE"))));
       Run crashed = Run.create("com.acme.Dies#run", now);
       http.export(collector.otlpPort(), dying.request(dying.jobStart(crashed, now),
           dying.heartbeat(100, now, new Active(crashed, 0, null, "RUNNABLE"))));
@@ -64,11 +67,13 @@ class MetricsEndpointTest {
       assertEquals(1, value(text, "jobpulse_jobs_flagged{flag=\"CRASHED\"}"));
       assertEquals(0, value(text, "jobpulse_jobs_flagged{flag=\"STUCK\"}"));
       assertEquals(1, value(text, "jobpulse_workers{state=\"ALIVE\"}"));
+      assertEquals(1, value(text, "jobpulse_runs_written_behind"));
+      assertEquals(5, http.getJson(collector.api("/api/jobs/" + running.id())).path("progress").path("done").asLong());
       assertEquals(1, value(text, "jobpulse_workers{state=\"DEAD\"}"));
       assertEquals(1, value(text, "jobpulse_detection_latency_seconds_count{flag=\"CRASHED\"}"));
       assertEquals(1, value(text, "jobpulse_detection_latency_seconds_bucket{flag=\"CRASHED\",le=\"+Inf\"}"));
-      assertEquals(4, value(text, "jobpulse_ingest_requests_total{transport=\"http\"}"));
-      assertEquals(7, value(text, "jobpulse_ingest_spans_total"));
+      assertEquals(5, value(text, "jobpulse_ingest_requests_total{transport=\"http\"}"));
+      assertEquals(8, value(text, "jobpulse_ingest_spans_total"));
       assertTrue(value(text, "jobpulse_ingest_bytes_total{transport=\"http\"}") > 100);
       assertEquals(1, value(text, "jobpulse_ingest_errors_total{reason=\"bad_request\"}"));
       assertEquals(1, value(text, "jobpulse_ingest_errors_total{reason=\"unsupported_media_type\"}"));

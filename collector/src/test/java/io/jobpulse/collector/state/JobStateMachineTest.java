@@ -90,7 +90,7 @@ class JobStateMachineTest {
   void heartbeatUpdatesProgressAndAdoptsUnknownRuns() {
     machine.apply(List.of(started("h1", T0)), T0);
     machine.apply(List.of(heartbeat(500, active("h1", 40, 100L), active("h2", 3, null))), T0 + 500);
-    Job h1 = store.job("h1").orElseThrow();
+    Job h1 = machine.currentRuns().job("h1").orElseThrow();
     assertEquals(40, h1.progressDone());
     assertEquals(100L, h1.progressTotal());
     assertEquals("TIMED_WAITING", h1.threadState());
@@ -102,6 +102,86 @@ class JobStateMachineTest {
     assertEquals(T0 + 500, worker.lastHeartbeatAt());
     assertEquals(500, worker.intervalMs());
     assertEquals(List.of("h1", "h2"), worker.jobs());
+  }
+
+  @Test
+  void aHeartbeatThatMovesOnlyHeartbeatFieldsIsWrittenBehindAndReadersSeeItAtOnce() {
+    machine.apply(List.of(started("b1", T0)), T0);
+    clock.advance(500);
+    machine.apply(List.of(heartbeat(500, active("b1", 40, 100L))), T0 + 500);
+
+    assertEquals(0, store.job("b1").orElseThrow().progressDone(), "not rewritten for a heartbeat");
+    Job current = machine.currentRuns().job("b1").orElseThrow();
+    assertEquals(40, current.progressDone());
+    assertEquals(T0 + 500, current.lastSeenAt());
+    assertEquals(40, machine.currentRuns().jobs(new JobQuery("RUNNING", null, null, 10)).get(0).progressDone());
+    assertEquals(1, machine.currentRuns().unwrittenCount());
+
+    // Listed by every heartbeat, it is still written once its change has waited long enough.
+    clock.advance(JobStateMachine.WRITE_BEHIND_MS);
+    machine.apply(List.of(heartbeat(500, active("b1", 55, 100L))), clock.millis());
+    assertEquals(55, store.job("b1").orElseThrow().progressDone());
+    assertEquals(0, machine.currentRuns().unwrittenCount());
+  }
+
+  @Test
+  void aRunWaitingToBeWrittenIsWrittenByAnotherRequestOnceDue() {
+    machine.apply(List.of(started("b2", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("b2", 12, null))), T0 + 500);
+    clock.advance(500 + JobStateMachine.WRITE_BEHIND_MS);
+    machine.apply(List.of(started("other", clock.millis())), clock.millis());
+
+    assertEquals(12, store.job("b2").orElseThrow().progressDone());
+    assertEquals(T0 + 500, store.job("b2").orElseThrow().lastSeenAt());
+  }
+
+  @Test
+  void anyOtherChangeWritesTheHeartbeatFieldsHeldBack() {
+    machine.apply(List.of(started("b3", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("b3", 30, null))), T0 + 500);
+    assertTrue(machine.raiseFlag("b3", new Flag(FlagType.STUCK, "too long", T0 + 600, 0)));
+
+    Job stored = store.job("b3").orElseThrow();
+    assertEquals(FlagType.STUCK, stored.flag().type());
+    assertEquals(30, stored.progressDone());
+    assertEquals(T0 + 500, stored.lastSeenAt());
+    assertEquals(FlagType.STUCK, machine.currentRuns().job("b3").orElseThrow().flag().type(), "never the older version");
+    assertEquals(0, machine.currentRuns().unwrittenCount());
+  }
+
+  @Test
+  void aGracefulStopWritesWhatWasHeldBackAndARestartStartsFromIt() {
+    machine.apply(List.of(started("b4", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("b4", 77, 100L))), T0 + 500);
+    machine.writeUnwritten();
+
+    assertEquals(77, store.job("b4").orElseThrow().progressDone());
+    JobStateMachine restarted = new JobStateMachine(store, clock);
+    assertEquals(77, restarted.liveJob("b4").progressDone());
+    assertEquals(T0 + 500, restarted.liveJob("b4").lastSeenAt());
+  }
+
+  @Test
+  void aKilledCollectorReplaysEachWorkersLastHeartbeatOntoTheRunsNotWrittenSince() {
+    WorkerIdentity other = new WorkerIdentity("w-2", "billing", 43L, "host-b", "0.1.0");
+    machine.apply(List.of(started("k1", T0), new JobStarted(other, run("k2", 0), "trace-k2", "k2", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("k1", 10, null)),
+        new Heartbeat(other, 500, List.of("k2"), List.of(active("k2", 10, null)), List.of())), T0 + 500);
+    // k2 is then written for real (its STALLED flag cleared by progress) by a heartbeat that holds nothing back.
+    assertTrue(machine.raiseFlag("k2", new Flag(FlagType.STALLED, "no progress", T0 + 600, 0)));
+    machine.apply(List.of(new Heartbeat(other, 500, List.of("k2"), List.of(active("k2", 25, null)), List.of())),
+        T0 + 1000);
+    assertEquals(0, store.job("k1").orElseThrow().progressDone(), "held back");
+    assertEquals(25, store.job("k2").orElseThrow().progressDone());
+
+    // No writeUnwritten(): the collector was killed.
+    JobStateMachine restarted = new JobStateMachine(store, clock);
+
+    assertEquals(10, restarted.liveJob("k1").progressDone());
+    assertEquals(T0 + 500, restarted.liveJob("k1").lastSeenAt());
+    assertEquals(10, store.job("k1").orElseThrow().progressDone(), "written at start-up");
+    assertEquals(25, restarted.liveJob("k2").progressDone(), "an older heartbeat is not applied again");
+    assertEquals(T0 + 1000, restarted.liveJob("k2").lastSeenAt());
   }
 
   @Test

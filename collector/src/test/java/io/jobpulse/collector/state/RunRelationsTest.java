@@ -172,7 +172,7 @@ class RunRelationsTest {
   }
 
   private Job job(String id) {
-    return store.job(id).orElseThrow();
+    return machine.currentRuns().job(id).orElseThrow();
   }
 
   private static RunAttributes run(String id, String businessId, String parentId) {

@@ -1,0 +1,155 @@
+package io.jobpulse.collector.state;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import io.jobpulse.collector.state.SpanEvent.ActiveRun;
+import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.collector.store.Keyspace;
+import io.jobpulse.collector.store.StoreBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What each worker's last heartbeat said of the runs whose change was written behind ({@link
+ * Keyspace#LAST_HEARTBEATS}, worker id → protobuf wire format): the durable record of an
+ * acknowledged heartbeat until its runs are written. One record per heartbeat instead of one per
+ * run listed; a collector that restarts after a kill replays it onto the runs not written since.
+ */
+final class LastHeartbeats {
+
+  /** A worker's last heartbeat: when it was received, and the runs it listed whose change was held back. */
+  record Snapshot(long receivedAt, List<ActiveRun> runs) {}
+
+  private static final int RECEIVED_AT = 1;
+  private static final int RUN = 2;
+  private static final int ID = 1;
+  private static final int PROGRESS_DONE = 2;
+  private static final int PROGRESS_TOTAL = 3;
+  private static final int THREAD_NAME = 4;
+  private static final int THREAD_STATE = 5;
+  private static final int STACK_MOVED = 6;
+  private static final int STACK_TOP = 7;
+
+  private LastHeartbeats() {}
+
+  static void put(StoreBatch batch, String workerId, Snapshot snapshot) {
+    batch.put(Keyspace.LAST_HEARTBEATS, utf8(workerId), encode(snapshot));
+  }
+
+  static void delete(StoreBatch batch, String workerId) {
+    batch.delete(Keyspace.LAST_HEARTBEATS, utf8(workerId));
+  }
+
+  /** The last heartbeat of {@code workerId} with runs held back, or {@code null}. */
+  static Snapshot read(JobStore store, String workerId) {
+    byte[] value = store.get(Keyspace.LAST_HEARTBEATS, utf8(workerId));
+    return value == null ? null : decode(value);
+  }
+
+  static byte[] encode(Snapshot snapshot) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 96 * snapshot.runs().size());
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.writeInt64(RECEIVED_AT, snapshot.receivedAt());
+      for (ActiveRun run : snapshot.runs()) {
+        out.writeTag(RUN, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(runSize(run));
+        writeRun(out, run);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a heartbeat", e); // in memory: not expected
+    }
+  }
+
+  static Snapshot decode(byte[] value) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(value);
+      long receivedAt = 0;
+      List<ActiveRun> runs = new ArrayList<>();
+      for (int tag; (tag = in.readTag()) != 0; ) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case RECEIVED_AT -> receivedAt = in.readInt64();
+          case RUN -> {
+            int limit = in.pushLimit(in.readRawVarint32());
+            runs.add(readRun(in));
+            in.popLimit(limit);
+          }
+          default -> in.skipField(tag);
+        }
+      }
+      return new Snapshot(receivedAt, runs);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot decode a worker's last heartbeat: " + e.getMessage(), e);
+    }
+  }
+
+  private static int runSize(ActiveRun run) {
+    int size = CodedOutputStream.computeStringSize(ID, run.id())
+        + CodedOutputStream.computeInt64Size(PROGRESS_DONE, run.progressDone())
+        + CodedOutputStream.computeBoolSize(STACK_MOVED, run.stackMoved());
+    if (run.progressTotal() != null) {
+      size += CodedOutputStream.computeInt64Size(PROGRESS_TOTAL, run.progressTotal());
+    }
+    if (run.threadName() != null) {
+      size += CodedOutputStream.computeStringSize(THREAD_NAME, run.threadName());
+    }
+    if (run.threadState() != null) {
+      size += CodedOutputStream.computeStringSize(THREAD_STATE, run.threadState());
+    }
+    if (run.stackTop() != null) {
+      size += CodedOutputStream.computeStringSize(STACK_TOP, run.stackTop());
+    }
+    return size;
+  }
+
+  private static void writeRun(CodedOutputStream out, ActiveRun run) throws IOException {
+    out.writeString(ID, run.id());
+    out.writeInt64(PROGRESS_DONE, run.progressDone());
+    if (run.progressTotal() != null) {
+      out.writeInt64(PROGRESS_TOTAL, run.progressTotal());
+    }
+    if (run.threadName() != null) {
+      out.writeString(THREAD_NAME, run.threadName());
+    }
+    if (run.threadState() != null) {
+      out.writeString(THREAD_STATE, run.threadState());
+    }
+    out.writeBool(STACK_MOVED, run.stackMoved());
+    if (run.stackTop() != null) {
+      out.writeString(STACK_TOP, run.stackTop());
+    }
+  }
+
+  private static ActiveRun readRun(CodedInputStream in) throws IOException {
+    String id = null;
+    long done = 0;
+    Long total = null;
+    String threadName = null;
+    String threadState = null;
+    boolean stackMoved = false;
+    String stackTop = null;
+    for (int tag; (tag = in.readTag()) != 0; ) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case ID -> id = in.readString();
+        case PROGRESS_DONE -> done = in.readInt64();
+        case PROGRESS_TOTAL -> total = in.readInt64();
+        case THREAD_NAME -> threadName = in.readString();
+        case THREAD_STATE -> threadState = in.readString();
+        case STACK_MOVED -> stackMoved = in.readBool();
+        case STACK_TOP -> stackTop = in.readString();
+        default -> in.skipField(tag);
+      }
+    }
+    return new ActiveRun(id, null, done, total, threadName, threadState, stackMoved, stackTop);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
