@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
+import io.jobpulse.collector.state.FlagType;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
@@ -23,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -67,6 +71,10 @@ public final class JobStore implements AutoCloseable {
 
   /** Runs fetched per multi-get when a page is read. */
   private static final int MULTI_GET_CHUNK = 256;
+
+  private static final byte[] EMPTY = new byte[0];
+  private static final Set<String> FLAG_LABELS =
+      Stream.of(FlagType.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
   private static final String COUNTER_PREFIX = "counter:";
   private static final String SUMMARY_PREFIX = "summary:";
@@ -243,9 +251,13 @@ public final class JobStore implements AutoCloseable {
   public List<Job> jobs(JobQuery query) {
     List<Job> result = new ArrayList<>(Math.min(query.limit(), 1024));
     byte[] prefix = query.status() == null ? new byte[0] : Keys.prefix(query.status());
+    // The entries of a flag's label carry the run's record (StoreBatch.putJob); those written by
+    // versions before that are empty, and are read from the runs like the other labels'.
+    boolean carried = query.status() != null && isFlagLabel(query.status());
     byte[] start = query.before() == null ? prefix : JobQuery.seekKey(prefix, query.before());
     int toSkip = query.offset();
     List<byte[]> ids = new ArrayList<>();
+    List<byte[]> records = new ArrayList<>();
     try (RocksIterator it = db.newIterator(query.status() == null ? jobsByTime : jobsByLabel)) {
       it.seek(start);
       if (query.before() != null && it.isValid() && Arrays.equals(it.key(), start)) {
@@ -256,17 +268,21 @@ public final class JobStore implements AutoCloseable {
         // As many as the page still needs; filters may drop some, and then another chunk follows.
         int wanted = (int) Math.min(MULTI_GET_CHUNK, (long) query.limit() - result.size() + toSkip);
         ids.clear();
+        records.clear();
         for (; ids.size() < wanted; it.next()) {
-          if (!it.isValid() || !Keys.startsWith(it.key(), prefix)) {
+          byte[] key = it.isValid() ? it.key() : null;
+          if (key == null || !Keys.startsWith(key, prefix)) {
             indexed = false;
             break;
           }
-          ids.add(Keys.id(Keys.idAfter(it.key(), prefix.length)));
+          ids.add(Keys.id(Keys.idAfter(key, prefix.length)));
+          records.add(carried ? it.value() : EMPTY);
         }
         if (ids.isEmpty()) {
           break;
         }
-        for (byte[] value : db.multiGetAsList(Collections.nCopies(ids.size(), jobs), ids)) {
+        readMissingRecords(ids, records);
+        for (byte[] value : records) {
           if (value == null || result.size() == query.limit()) {
             continue; // deleted since the index was read, or the page is full
           }
@@ -284,6 +300,33 @@ public final class JobStore implements AutoCloseable {
       throw new StoreException("read failed: " + e.getMessage(), e);
     }
     return result;
+  }
+
+  /** Whether {@code label} names a flag type, whose index entries carry the records of its runs. */
+  static boolean isFlagLabel(String label) {
+    return FLAG_LABELS.contains(label);
+  }
+
+  /**
+   * Replaces each empty record by the run's stored one, in one multi-get, or by {@code null} when
+   * the run is gone.
+   */
+  private void readMissingRecords(List<byte[]> ids, List<byte[]> records) throws RocksDBException {
+    List<byte[]> missing = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).length == 0) {
+        missing.add(ids.get(i));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    Iterator<byte[]> read = db.multiGetAsList(Collections.nCopies(missing.size(), jobs), missing).iterator();
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).length == 0) {
+        records.set(i, read.next());
+      }
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jobpulse.collector.state.Flag;
 import io.jobpulse.collector.state.FlagType;
 import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobError;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
 import io.jobpulse.collector.state.WorkerIdentity;
@@ -50,6 +51,51 @@ class JobStoreTest {
   }
 
   @Test
+  void aPageOfFlaggedRunsShowsEachRunsLatestVersion() {
+    try (JobStore store = JobStore.open(dir)) {
+      Job running = job("r", 1000, JobStatus.RUNNING).progressDone(1L).build();
+      Job stuck = running.toBuilder().flag(new Flag(FlagType.STUCK, "too long", 2000, 0)).build();
+      write(store, null, running);
+      write(store, running, stuck);
+      Job moved = stuck.toBuilder().progressDone(7L).build(); // rewritten, not moved in any index
+      write(store, stuck, moved);
+      assertEquals(List.of(moved), store.jobs(new JobQuery("STUCK", null, null, 10)));
+
+      Job crashed = moved.toBuilder().status(JobStatus.CRASHED)
+          .flag(new Flag(FlagType.CRASHED, "worker gone", 3000, 40)).build();
+      write(store, moved, crashed);
+      Job enriched = crashed.toBuilder().endedAt(3500L)
+          .error(new JobError("java.lang.IllegalStateException", "late", "UNKNOWN")).build();
+      write(store, crashed, enriched);
+      assertEquals(List.of(), store.jobs(new JobQuery("STUCK", null, null, 10)));
+      assertEquals(List.of(enriched), store.jobs(new JobQuery("CRASHED", null, null, 10)));
+
+      try (StoreBatch batch = store.newBatch()) {
+        store.write(batch.deleteJob(enriched));
+      }
+      assertEquals(List.of(), store.jobs(new JobQuery("CRASHED", null, null, 10)));
+    }
+  }
+
+  @Test
+  void flaggedEntriesWrittenWithoutTheRecordAreReadFromTheRuns() throws Exception {
+    try (JobStore store = JobStore.open(dir)) {
+      List<Job> crashed = List.of(crashed("c1", 1000), crashed("c2", 2000), crashed("c3", 3000));
+      for (Job job : crashed) {
+        write(store, null, job);
+      }
+      // As versions before the flags' entries carried records wrote them: empty.
+      try (StoreBatch batch = store.newBatch()) {
+        batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("CRASHED", 2000, "c2"), new byte[0]);
+        store.write(batch);
+      }
+      assertEquals(List.of("c3", "c2", "c1"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
+      assertEquals(crashed.get(1), store.jobs(new JobQuery("CRASHED", null, null, 10)).get(1));
+      assertEquals(List.of("c2"), ids(store.jobs(new JobQuery("CRASHED", null, null, 1, JobQuery.cursorOf(crashed.get(2)), 0))));
+    }
+  }
+
+  @Test
   void filtersByNameAndServiceAndCountsChildren() {
     try (JobStore store = JobStore.open(dir)) {
       write(store, null, job("p", 1000, JobStatus.RUNNING).name("com.acme.Parent#run").build());
@@ -89,6 +135,10 @@ class JobStoreTest {
       StoreException e = assertThrows(StoreException.class, () -> JobStore.open(dir));
       assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
     }
+  }
+
+  private static Job crashed(String id, long startedAt) {
+    return job(id, startedAt, JobStatus.CRASHED).flag(new Flag(FlagType.CRASHED, "worker gone", startedAt + 10, 5)).build();
   }
 
   private static Job.Builder job(String id, long startedAt, JobStatus status) {
