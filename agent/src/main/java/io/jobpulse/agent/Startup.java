@@ -3,6 +3,7 @@ package io.jobpulse.agent;
 import io.jobpulse.agent.bootstrap.JobPulseBridge;
 import io.jobpulse.agent.config.AgentConfig;
 import io.jobpulse.agent.instrument.Instrumenter;
+import io.jobpulse.agent.instrument.JdkInstrumentation;
 import io.jobpulse.agent.instrument.SiteTable;
 import io.jobpulse.agent.instrument.executor.ExecutorInstrumentation;
 import io.jobpulse.agent.instrument.process.ProcessInstrumentation;
@@ -13,6 +14,8 @@ import io.jobpulse.agent.report.ReportingService;
 import io.jobpulse.agent.run.RunRecorder;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Wires the agent together once the bridge is on the bootstrap class path. */
@@ -47,19 +50,12 @@ final class Startup {
   }
 
   private static void install(AgentConfig config, SiteTable sites, Instrumentation instrumentation) {
-    new Instrumenter(config.jobs(), config.items(), sites).install(instrumentation);
+    List<JdkInstrumentation> jdk = new ArrayList<>();
     if (ExecutorInstrumentation.wanted(config.jobs())) {
-      try {
-        ExecutorInstrumentation.install(instrumentation);
-      } catch (Throwable t) {
-        AgentLog.failure("executor instrumentation (tasks handed to executors are not tracked)", t);
-      }
+      jdk.add(new ExecutorInstrumentation());
     }
-    try {
-      ProcessInstrumentation.install(instrumentation);
-    } catch (Throwable t) {
-      AgentLog.failure("process instrumentation (processes started by jobs do not name their parent job)", t);
-    }
+    jdk.add(new ProcessInstrumentation());
+    new Instrumenter(config.jobs(), config.items(), sites).install(instrumentation, jdk);
   }
 
   private static void exit(ReportingService reporting, LeaseClient lease) {

@@ -3,12 +3,11 @@ package io.jobpulse.agent.instrument.executor;
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.jobpulse.agent.bootstrap.JobPulseBridge;
-import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.instrument.JdkInstrumentation;
 import io.jobpulse.contract.JobMatcher;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -20,7 +19,6 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.asm.MemberSubstitution;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * {@code preset:executor}: the JDK's {@code ThreadPoolExecutor} and {@code ForkJoinPool}, so that a
@@ -40,7 +38,7 @@ import net.bytebuddy.utility.JavaModule;
  * dropped when rejected, removed or drained by {@code shutdownNow}. Not covered: {@code
  * ScheduledThreadPoolExecutor}'s own schedule methods (they queue without {@code execute}).
  */
-public final class ExecutorInstrumentation {
+public final class ExecutorInstrumentation implements JdkInstrumentation {
 
   /** {@code preset:executor}. */
   public static final String PRESET = "executor";
@@ -56,23 +54,25 @@ public final class ExecutorInstrumentation {
     return false;
   }
 
-  public static void install(Instrumentation instrumentation) throws NoSuchMethodException {
+  @Override
+  public String area() {
+    return "executor instrumentation (tasks handed to executors are not tracked)";
+  }
+
+  @Override
+  public List<Class<?>> types() {
+    return List.of(ThreadPoolExecutor.class, AbstractExecutorService.class, ForkJoinPool.class, ForkJoinTask.class);
+  }
+
+  @Override
+  public AgentBuilder addTo(AgentBuilder builder, Instrumentation instrumentation) throws NoSuchMethodException {
     AsmVisitorWrapper runTask = MemberSubstitution.relaxed()
         .method(named("run").and(takesArguments(0)).and(isDeclaredBy(Runnable.class)))
         .replaceWith(JobPulseBridge.class.getMethod("runTask", Runnable.class))
         .on(named("runWorker"));
-    new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(new ErrorListener())
-        // Only the exact JDK types named below: the default would leave the bootstrap loader alone.
-        // Each is named by its class literal, which loads it now if it is not yet, so that it is
-        // retransformed in place: transformed while it loads, Byte Buddy would resolve the
-        // advice's parameter types (ForkJoinTask for ForkJoinPool) in the middle of that load and
-        // leave the class as it is. Nothing guarantees they are loaded before the agent runs.
-        .ignore(none())
+    return builder
         .type(named(ThreadPoolExecutor.class.getName()))
-        .transform((builder, type, loader, module, domain) -> builder
+        .transform((typeBuilder, type, loader, module, domain) -> typeBuilder
             .visit(Advice.to(QueueAdvice.class).on(named("execute").and(takesArguments(Runnable.class))))
             .visit(Advice.to(RejectAdvice.class).on(named("reject").and(takesArguments(Runnable.class))))
             .visit(Advice.to(RemoveAdvice.class).on(named("remove").and(takesArguments(Runnable.class))))
@@ -80,29 +80,19 @@ public final class ExecutorInstrumentation {
             .visit(runTask))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
         .type(named(AbstractExecutorService.class.getName()))
-        .transform((builder, type, loader, module, domain) -> builder
+        .transform((typeBuilder, type, loader, module, domain) -> typeBuilder
             .visit(Advice.to(SubmitAdvice.class).on(named("submit"))))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
         .type(named(ForkJoinPool.class.getName()))
-        .transform((builder, type, loader, module, domain) -> builder
+        .transform((typeBuilder, type, loader, module, domain) -> typeBuilder
             .visit(Advice.to(SubmitAdvice.class).on(namedOneOf("submit", "execute")))
             .visit(Advice.to(QueueAdvice.class).on(namedOneOf("externalSubmit", "externalPush").and(takesArguments(ForkJoinTask.class))))
             .visit(Advice.to(PoolSubmitAdvice.class).on(named("poolSubmit").and(takesArguments(boolean.class, ForkJoinTask.class)))))
         .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
         .type(named(ForkJoinTask.class.getName()))
-        .transform((builder, type, loader, module, domain) -> builder
+        .transform((typeBuilder, type, loader, module, domain) -> typeBuilder
             .visit(Advice.to(ForkJoinExecAdvice.class).on(named("doExec").and(takesArguments(0)))))
-        .assureReadEdgeTo(instrumentation, JobPulseBridge.class)
-        .installOn(instrumentation);
+        .assureReadEdgeTo(instrumentation, JobPulseBridge.class);
   }
 
-  /** A JDK class that cannot be instrumented is left as it is, logged once. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      AgentLog.failure("executor instrumentation", new IllegalStateException("cannot instrument " + typeName + ": " + throwable, throwable));
-    }
-  }
-
-  private ExecutorInstrumentation() {}
 }
