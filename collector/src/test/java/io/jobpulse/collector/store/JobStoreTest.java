@@ -1,5 +1,6 @@
 package io.jobpulse.collector.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +12,13 @@ import io.jobpulse.collector.state.JobError;
 import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
 import io.jobpulse.collector.state.WorkerIdentity;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +131,33 @@ class JobStoreTest {
       assertEquals(3, store.counter("falsePositives"));
       assertEquals(new RunTotals("n", 4, 40, 12), store.runTotals().get("n"));
       assertTrue(store.job("missing").isEmpty());
+    }
+  }
+
+  @Test
+  void theWriteAheadLogStaysWithinItsBudget() throws Exception {
+    long budget = 4L << 20;
+    Worker worker = Worker.firstSeen(new WorkerIdentity("w", "svc", 1L, "h", "v"), 900, 5000);
+    try (JobStore store = JobStore.open(dir, false, budget)) {
+      // A worker written once, then ~20 MiB of runs, far below a memtable's size: without a
+      // budget every log file would be kept until the families holding them fill up.
+      try (StoreBatch batch = store.newBatch()) {
+        store.write(batch.putWorker(worker));
+      }
+      for (int i = 0; i < 10_000; i++) {
+        write(store, null, job("run-" + i, 1000 + i, JobStatus.COMPLETED).stackTop("x".repeat(2000)).build());
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> logBytes(dir) <= 2 * budget);
+    }
+    try (JobStore store = JobStore.open(dir)) {
+      assertEquals(worker, store.worker("w").orElseThrow());
+      assertEquals(10_000, store.jobs(new JobQuery("COMPLETED", null, null, 10_000)).size());
+    }
+  }
+
+  private static long logBytes(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".log")).mapToLong(file -> file.toFile().length()).sum();
     }
   }
 
