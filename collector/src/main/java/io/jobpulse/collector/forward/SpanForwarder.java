@@ -102,8 +102,9 @@ public final class SpanForwarder implements StateListener, AcceptedSpans, AutoCl
     return failed.sum();
   }
 
+  /** Keeps the request until it is written only if it has spans to forward. */
   @Override
-  public void accepted(ExportTraceServiceRequest request) {
+  public Runnable whenWritten(ExportTraceServiceRequest request) {
     int spans = 0;
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
@@ -114,9 +115,11 @@ public final class SpanForwarder implements StateListener, AcceptedSpans, AutoCl
         }
       }
     }
-    if (spans > 0) {
-      offer(new Received(request, spans));
+    if (spans == 0) {
+      return NOTHING;
     }
+    Received received = new Received(request, spans);
+    return () -> offer(received);
   }
 
   @Override

@@ -48,17 +48,24 @@ public final class IngestCounting {
     };
   }
 
-  /** {@code next}, counting the spans of every accepted request first (both transports). */
+  /**
+   * {@code next}, counting the spans of every accepted request first (both transports). The count
+   * is taken at once, so waiting for the write holds a number, not the request.
+   */
   public static AcceptedSpans spans(IngestMetrics metrics, AcceptedSpans next) {
     return request -> {
-      long spans = 0;
+      long count = 0;
       for (ResourceSpans resource : request.getResourceSpansList()) {
         for (ScopeSpans scope : resource.getScopeSpansList()) {
-          spans += scope.getSpansCount();
+          count += scope.getSpansCount();
         }
       }
-      metrics.spans(spans);
-      next.accepted(request);
+      long spans = count;
+      Runnable then = next.whenWritten(request);
+      return () -> {
+        metrics.spans(spans);
+        then.run();
+      };
     };
   }
 

@@ -3,18 +3,28 @@ package io.jobpulse.collector.otlp;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 /**
- * Told of every OTLP request the receivers accepted, once its effects are durable and before it
- * is acknowledged: how forwarding sees exactly what the collector received, never a request that
- * was refused or lost.
+ * Told of every OTLP request the receivers accepted: how forwarding sees exactly what the
+ * collector received, never a request that was refused or lost.
  *
- * <p>Called on the ingest thread, or on a receiver's I/O thread for a request with nothing to
- * write: it must not block. The request is immutable; keep it, hand it off, never wait.
+ * <p>{@link #whenWritten} is called on the receiver's I/O thread as the request is handed to the
+ * ingest queue; the action it returns runs once the request's effects are durable, before it is
+ * acknowledged — on the ingest thread, in the state's own order, or at once for a request with
+ * nothing to write. The action must not block. It is what the queue holds until then, so it should
+ * keep only what it needs: a parsed request is ~3 KB per span, and a queue of them survives young
+ * collections, whose pauses stop the API too.
  */
 @FunctionalInterface
 public interface AcceptedSpans {
 
-  /** Forwards nothing. */
-  AcceptedSpans NONE = request -> {};
+  /** An action that does nothing. */
+  Runnable NOTHING = () -> {};
 
-  void accepted(ExportTraceServiceRequest request);
+  /** Forwards nothing. */
+  AcceptedSpans NONE = request -> NOTHING;
+
+  /**
+   * @param request immutable; keep it only if the action needs it
+   * @return what to do once the request is durable
+   */
+  Runnable whenWritten(ExportTraceServiceRequest request);
 }

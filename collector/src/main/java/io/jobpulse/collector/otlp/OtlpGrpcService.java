@@ -32,13 +32,13 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
   public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
     long receivedAt = clock.millis();
     DecodedSpans decoded = SpanDecoder.decode(request);
+    Runnable whenWritten = accepted.whenWritten(request);
     if (decoded.events().isEmpty()) {
-      accepted.accepted(request);
+      whenWritten.run();
       reply(responses, decoded);
       return;
     }
-    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt,
-        () -> accepted.accepted(request)); // on the ingest thread once written, so it follows the state's own order
+    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt, whenWritten);
     if (written == null) {
       responses.onError(Status.UNAVAILABLE
           .withDescription("the collector is busy (ingest queue full); retry later").asRuntimeException());

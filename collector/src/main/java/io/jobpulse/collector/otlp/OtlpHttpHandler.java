@@ -104,13 +104,13 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
       sendStatus(ctx, keepAlive, format, e.status(), e.getMessage());
       return;
     }
+    Runnable whenWritten = accepted.whenWritten(export);
     if (decoded.events().isEmpty()) {
-      accepted.accepted(export);
+      whenWritten.run();
       sendSuccess(ctx, keepAlive, format, decoded);
       return;
     }
-    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt,
-        () -> accepted.accepted(export)); // on the ingest thread once written, so it follows the state's own order
+    CompletableFuture<Void> written = ingest.trySubmitSpans(decoded.events(), receivedAt, whenWritten);
     if (written == null) {
       sendUnavailable(ctx, keepAlive, format, "the collector is busy (ingest queue full); retry later");
       return;
