@@ -21,6 +21,10 @@ public final class ProcessMemory {
    * "ParOldGen total ...").
    */
   private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+  /** Shenandoah's one line: {@code 6028M max, 6028M soft max, 3074M committed, 73383K used}. */
+  private static final Pattern SHENANDOAH_USED = Pattern.compile("(\\d+)([KMG]) committed, (\\d+)([KMG]) used");
+  /** ZGC's one line: {@code ZHeap used 122M, capacity 1120M, max capacity 6028M}. */
+  private static final Pattern ZGC_USED = Pattern.compile("ZHeap\\s+used (\\d+)([KMG]), capacity (\\d+)([KMG])");
 
   private ProcessMemory() {}
 
@@ -50,6 +54,18 @@ public final class ProcessMemory {
   public static long[] liveHeapBytes(long pid) {
     jcmd(pid, "GC.run");
     String info = jcmd(pid, "GC.heap_info");
+    long[] heap = heapInUse(info);
+    if (heap == null) {
+      throw new IllegalStateException("unexpected GC.heap_info output from " + pid + ":\n" + info);
+    }
+    return heap;
+  }
+
+  /**
+   * {used, committed} in bytes as {@code GC.heap_info} prints them for G1, the parallel and serial
+   * collectors, Shenandoah or ZGC; {@code null} for any other output.
+   */
+  static long[] heapInUse(String info) {
     Matcher m = HEAP_USED.matcher(info);
     long used = 0;
     long committed = 0;
@@ -59,10 +75,28 @@ public final class ProcessMemory {
       used += Long.parseLong(m.group(2)) * 1024;
       found = true;
     }
-    if (!found) {
-      throw new IllegalStateException("unexpected GC.heap_info output from " + pid + ":\n" + info);
+    if (found) {
+      return new long[] {used, committed};
     }
-    return new long[] {used, committed};
+    m = SHENANDOAH_USED.matcher(info);
+    if (m.find()) {
+      return new long[] {bytes(m.group(3), m.group(4)), bytes(m.group(1), m.group(2))};
+    }
+    m = ZGC_USED.matcher(info);
+    if (m.find()) {
+      return new long[] {bytes(m.group(1), m.group(2)), bytes(m.group(3), m.group(4))};
+    }
+    return null;
+  }
+
+  /** {@code 73383} and {@code K} as bytes. */
+  private static long bytes(String amount, String unit) {
+    int shift = switch (unit) {
+      case "K" -> 10;
+      case "M" -> 20;
+      default -> 30;
+    };
+    return Long.parseLong(amount) << shift;
   }
 
   private static String jcmd(long pid, String command) {
