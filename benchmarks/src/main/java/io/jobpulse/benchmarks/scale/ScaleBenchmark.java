@@ -63,6 +63,11 @@ public final class ScaleBenchmark implements Callable<Integer> {
           + "cannot keep up with the fill flags live workers whose heartbeats wait behind it")
   long heartbeatIntervalMs = 5_000;
 
+  @Option(names = "--spread-heartbeats",
+      description = "give each request of 50 workers' heartbeats its own moment in the interval, as agents started "
+          + "at different times send them, instead of sending every live worker's at once (the worst case)")
+  boolean spreadHeartbeats;
+
   @Option(names = "--dead-fraction", description = "fraction of workers that die at the end (default: ${DEFAULT-VALUE})")
   double deadFraction = 0.1;
 
@@ -70,7 +75,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
   int connections = 4;
 
   @Option(names = "--queries", description = "timed queries per kind (default: ${DEFAULT-VALUE})")
-  int queries = 50;
+  int queries = 200;
 
   @Option(names = "--timeout-seconds", description = "bound on waiting for the flags (default: ${DEFAULT-VALUE})")
   long timeoutSeconds = 180;
@@ -81,6 +86,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   @Option(names = "--collector-jvm-args", split = " ", description = "JVM options of the collector")
   List<String> collectorJvmArgs = new ArrayList<>();
+
+  private static final int HEARTBEATS_PER_REQUEST = 50;
 
   private final List<SimulatedWorker> fleet = new ArrayList<>();
   /** Workers [0, liveWorkers) heartbeat; the rest have died. */
@@ -121,8 +128,18 @@ public final class ScaleBenchmark implements Callable<Integer> {
       liveWorkers.set(workers);
       report.append(String.format("registered %,d workers with %,d running jobs in %.1f s%n",
           workers, workers * activeJobs, (System.nanoTime() - t0) / 1e9));
-      heartbeats.scheduleAtFixedRate(() -> heartbeatLive(heartbeatSenders, sender),
-          heartbeatIntervalMs, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+      if (spreadHeartbeats) {
+        int requests = (workers + HEARTBEATS_PER_REQUEST - 1) / HEARTBEATS_PER_REQUEST;
+        for (int r = 0; r < requests; r++) {
+          int from = r * HEARTBEATS_PER_REQUEST;
+          int to = Math.min(workers, from + HEARTBEATS_PER_REQUEST);
+          heartbeats.scheduleAtFixedRate(() -> heartbeatSenders.execute(() -> heartbeatLive(sender, from, to)),
+              heartbeatIntervalMs + heartbeatIntervalMs * r / requests, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+        }
+      } else {
+        heartbeats.scheduleAtFixedRate(() -> heartbeatLive(heartbeatSenders, sender),
+            heartbeatIntervalMs, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+      }
 
       report.append(measure("workers only", collector, api));
 
@@ -185,16 +202,29 @@ public final class ScaleBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** Heartbeats of every live worker, 50 workers per request. */
+  /** Heartbeats of every live worker, {@link #HEARTBEATS_PER_REQUEST} workers per request. */
   private void heartbeatLive(ExecutorService senders, OtlpHttpSender sender) {
     try {
-      sendAll(senders, sender, liveWorkers.get(), 50, (w, spans) -> w.heartbeat(nowNanos(), spans));
+      sendAll(senders, sender, liveWorkers.get(), HEARTBEATS_PER_REQUEST, (w, spans) -> w.heartbeat(nowNanos(), spans));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the run is over
     } catch (Exception e) {
       if (!Thread.currentThread().isInterrupted() && !(e.getCause() instanceof InterruptedException)) {
         System.err.println("heartbeat round failed: " + e);
       }
+    }
+  }
+
+  /** One request: the heartbeats of the live workers among [from, to). */
+  private void heartbeatLive(OtlpHttpSender sender, int from, int to) {
+    int end = Math.min(to, liveWorkers.get());
+    if (end <= from) {
+      return;
+    }
+    try {
+      sender.send(request(from, end, (w, spans) -> w.heartbeat(nowNanos(), spans)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the run is over
     }
   }
 
@@ -205,19 +235,21 @@ public final class ScaleBenchmark implements Callable<Integer> {
     for (int from = 0; from < count; from += perRequest) {
       int start = from;
       int end = Math.min(count, from + perRequest);
-      sent.add(senders.submit(() -> {
-        List<ResourceSpans> batch = new ArrayList<>(end - start);
-        for (int i = start; i < end; i++) {
-          SimulatedWorker w = fleet.get(i);
-          batch.add(spansOf(w, spans -> build.accept(w, spans)));
-        }
-        sender.send(TraceRequests.request(batch).toByteArray());
-        return null;
-      }));
+      sent.add(senders.submit(() -> sender.send(request(start, end, build))));
     }
     for (Future<?> f : sent) {
       f.get();
     }
+  }
+
+  /** The request of workers [from, to): what {@code build} makes of each. */
+  private byte[] request(int from, int to, java.util.function.BiConsumer<SimulatedWorker, List<Span>> build) {
+    List<ResourceSpans> batch = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
+      SimulatedWorker w = fleet.get(i);
+      batch.add(spansOf(w, spans -> build.accept(w, spans)));
+    }
+    return TraceRequests.request(batch).toByteArray();
   }
 
   /** A worker's spans; the worker is locked because heartbeats and the fill build from it on different threads. */
