@@ -21,8 +21,6 @@ import io.jobpulse.collector.state.WorkerState;
 import io.jobpulse.collector.store.JobQuery;
 import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.contract.Durations;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,7 +78,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final int JOB_SIZE_HINT = 1024;
   private static final int DETAIL_SIZE_HINT = 8 * 1024;
   private static final int SMALL_SIZE_HINT = 256;
-  private static final int MAX_SIZE_HINT = 16 * 1024 * 1024;
   private static final String JOBS = "/api/jobs";
   private static final String JOBS_PREFIX = "/api/jobs/";
   private static final String RESET_STUCK = "/api/jobs/reset-stuck";
@@ -400,32 +397,30 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /**
-   * Streams {@code body} into one buffer from the channel's allocator (no tree, no intermediate
-   * byte array), then sends it whole: a failure halfway sends nothing of it, and the caller answers
-   * with an error instead.
+   * Streams {@code body} to the client as it is written ({@link StreamedBody}). A failure before
+   * its first chunk sends nothing of it, and the caller answers with an error instead; after, the
+   * connection is closed.
    *
-   * @param sizeHint the expected size in bytes, so a large page does not grow its buffer many times
+   * @param sizeHint the expected size in bytes, so a small body is not copied as it grows
    */
   private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, int sizeHint,
       JsonBody body) {
-    ByteBuf content = ctx.alloc().buffer(Math.min(sizeHint, MAX_SIZE_HINT));
+    StreamedBody stream = new StreamedBody(ctx, keepAlive, status, sizeHint);
     boolean written = false;
     try {
-      try (JsonGenerator out = json.getFactory().createGenerator((OutputStream) new ByteBufOutputStream(content))) {
+      try (JsonGenerator out = json.getFactory().createGenerator((OutputStream) stream)) {
         body.writeTo(out);
       }
       written = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write JSON", e);
     } finally {
-      if (!written) {
-        content.release();
+      if (written) {
+        stream.finish();
+      } else {
+        stream.abort();
       }
     }
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-    HttpResponses.send(ctx, keepAlive, response);
   }
 
   private void sendError(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {

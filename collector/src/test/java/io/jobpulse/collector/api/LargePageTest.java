@@ -14,12 +14,16 @@ import io.jobpulse.collector.testing.RunningCollector;
 import io.jobpulse.collector.testing.TestHttp;
 import io.jobpulse.contract.JobOutcome;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +65,9 @@ class LargePageTest {
       HttpResponse<byte[]> response = http.get(collector.api("/api/jobs?limit=10000"));
       assertEquals(200, response.statusCode());
       assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(null));
-      assertEquals(response.body().length, response.headers().firstValueAsLong("Content-Length").orElse(-1));
+      // ~2 MB: sent while it is written, in chunks, the last of them ending the response.
+      assertEquals("chunked", response.headers().firstValue("Transfer-Encoding").orElse(null));
+      assertFalse(response.headers().firstValue("Content-Length").isPresent());
       JsonNode body = STRICT.readTree(response.body());
       assertEquals(List.of("jobs", "next"), fieldNames(body));
       assertTrue(body.path("next").isNull(), "a page that is not full is the last");
@@ -88,6 +94,14 @@ class LargePageTest {
         assertEquals(listedRun, detail);
       }
 
+      // A body within one chunk still goes out whole, with its length.
+      HttpResponse<byte[]> small = http.get(collector.api("/api/jobs?limit=10"));
+      assertEquals(small.body().length, small.headers().firstValueAsLong("Content-Length").orElse(-1));
+      assertEquals(10, STRICT.readTree(small.body()).path("jobs").size());
+
+      // Asked to close, the server ends the chunks and then the connection.
+      assertEquals(jobs, STRICT.readTree(chunkedBodyUntilClose(collector.collector().httpPort(), "/api/jobs?limit=10000")).path("jobs"));
+
       // A full page names the next one; together they are the whole listing.
       JsonNode first = http.getJson(collector.api("/api/jobs?limit=1500"));
       assertEquals(1500, first.path("jobs").size());
@@ -98,6 +112,32 @@ class LargePageTest {
       first.path("jobs").forEach(job -> paged.add(job.path("id").asText()));
       second.path("jobs").forEach(job -> paged.add(job.path("id").asText()));
       assertEquals(Set.copyOf(newestFirst), paged);
+    }
+  }
+
+  /** {@code GET path} with {@code Connection: close}, read to the close; the chunks joined. */
+  private static byte[] chunkedBodyUntilClose(int port, String path) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      byte[] all = socket.getInputStream().readAllBytes(); // returns only once the server closes
+      String text = new String(all, StandardCharsets.ISO_8859_1);
+      int at = text.indexOf("\r\n\r\n");
+      assertTrue(text.substring(0, at).toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked"), text.substring(0, at));
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      at += 4;
+      while (true) {
+        int lineEnd = text.indexOf("\r\n", at);
+        int size = Integer.parseInt(text.substring(at, lineEnd), 16);
+        at = lineEnd + 2;
+        if (size == 0) {
+          assertEquals("\r\n", text.substring(at), "nothing after the last chunk");
+          return body.toByteArray();
+        }
+        body.write(all, at, size);
+        at += size + 2;
+      }
     }
   }
 
