@@ -47,10 +47,19 @@ public final class JobsApi {
 
   /** {@code GET path} as text; any status but 200 is an error naming the body. */
   public String getText(String path) throws IOException, InterruptedException {
+    return new String(getBytes(path), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code GET path}, its body's bytes as they arrived: what a query is timed to, without the
+   * client's own decoding of them. Any status but 200 is an error naming the body.
+   */
+  public byte[] getBytes(String path) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + " -> " + response.statusCode() + ": " + response.body());
+      throw new IOException("GET " + path + " -> " + response.statusCode() + ": "
+          + new String(response.body(), StandardCharsets.UTF_8));
     }
     return response.body();
   }

@@ -293,10 +293,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
         api.getText(path);
       }
       long[] micros = new long[queries];
-      String body = null;
+      byte[] body = null;
       for (int q = 0; q < queries; q++) {
         long t = System.nanoTime();
-        body = api.getText(path);
+        body = api.getBytes(path);
         micros[q] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t);
       }
       int size = JSON.readTree(body).path("jobs").size();
