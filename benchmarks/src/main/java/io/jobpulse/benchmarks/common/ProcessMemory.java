@@ -65,7 +65,7 @@ public final class ProcessMemory {
    * {used, committed} in bytes as {@code GC.heap_info} prints them for G1, the parallel and serial
    * collectors, Shenandoah or ZGC; {@code null} for any other output.
    */
-  static long[] heapInUse(String info) {
+  private static long[] heapInUse(String info) {
     Matcher m = HEAP_USED.matcher(info);
     long used = 0;
     long committed = 0;

@@ -2,7 +2,6 @@ package io.jobpulse.benchmarks.common;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,13 +30,15 @@ class ProcessMemoryTest {
     }
   }
 
-  /** Says it is up, then waits to be killed. */
+  /** Holds a live megabyte, says it is up, then waits to be killed (at most two minutes). */
   public static final class Idle {
-    public static void main(String[] args) throws InterruptedException, IOException {
-      byte[] kept = new byte[1 << 20]; // a live megabyte
+    static byte[] kept;
+
+    public static void main(String[] args) throws InterruptedException {
+      kept = new byte[1 << 20];
       System.out.println("up");
       System.out.flush();
-      Thread.sleep(TimeUnit.MINUTES.toMillis(2) + kept.length % 2);
+      Thread.sleep(TimeUnit.MINUTES.toMillis(2));
     }
   }
 }
