@@ -2,10 +2,12 @@ package io.jobpulse.collector.forward;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.jobpulse.collector.otlp.AcceptedSpans;
 import io.jobpulse.collector.testing.AgentSpans;
 import io.jobpulse.collector.testing.AgentSpans.Active;
 import io.jobpulse.collector.testing.AgentSpans.Run;
@@ -157,6 +159,24 @@ class ForwardingTest {
 
       await().atMost(WAIT).until(() -> !sink.spansNamed(SpanNames.WORKER_HEARTBEAT).isEmpty());
       assertEquals(OtlpEquivalence.normalize(heartbeat), OtlpEquivalence.normalize(sink.spansNamed(SpanNames.WORKER_HEARTBEAT).get(0).span()));
+    }
+  }
+
+  @Test
+  void aRequestWaitingForItsWriteIsKeptOnlyIfItHasSpansToForward() {
+    try (SpanForwarder forwarder = SpanForwarder.start(ForwardConfig.builder(sink.baseUrl()).build())) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Billing#run", now);
+      // Heartbeats stay home by default: a request of them keeps nothing while it waits in the queue.
+      assertSame(AcceptedSpans.NOTHING,
+          forwarder.whenWritten(agent.request(agent.heartbeat(5_000, now, new Active(run, 1, 10L, "RUNNABLE")))));
+
+      Span start = agent.jobStart(run, now);
+      Runnable onceWritten = forwarder.whenWritten(agent.request(start));
+      assertTrue(sink.spans().isEmpty(), "nothing leaves before the request is written");
+      onceWritten.run();
+      await().atMost(WAIT).until(() -> !sink.spans().isEmpty());
+      assertEquals(OtlpEquivalence.normalize(start), OtlpEquivalence.normalize(sink.spans().get(0).span()));
     }
   }
 
