@@ -16,15 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * cost ~2.5 times the CPU of a heartbeat of 20 running jobs. The worker's heartbeat itself is
  * written instead, as the durable record ({@link LastHeartbeats}), and the run at most {@link
  * JobStateMachine#WRITE_BEHIND_MS} later or with its next other change. Until then its newer
- * version is kept here. An entry always has the same status, flag and indexes as the stored run it
- * stands for: the state machine removes it before it writes any other change to that run, so a
- * reader never trades a newer state for an older one.
+ * fields are read here, from the run's {@link LiveRun}. An entry only ever adds heartbeat fields to
+ * the stored run it is read with: the state machine removes it before it writes any other change
+ * to that run, so a reader never trades a newer state for an older one.
  */
 public final class CurrentRuns {
 
   private final JobStore store;
-  /** Written by the ingest thread only; read by any. */
-  final ConcurrentHashMap<String, Job> unwritten = new ConcurrentHashMap<>();
+  /**
+   * The live runs with heartbeat fields newer than their version in memory (once written behind,
+   * no newer than their record; kept, for the next heartbeat). Written by the ingest thread only;
+   * read by any.
+   */
+  final ConcurrentHashMap<String, LiveRun> pulsed = new ConcurrentHashMap<>();
+  /** How many of them have fields not written yet; set by the ingest thread after each commit. */
+  volatile int unwritten;
 
   CurrentRuns(JobStore store) {
     this.store = store;
@@ -36,7 +42,7 @@ public final class CurrentRuns {
 
   public List<Job> jobs(JobQuery query) {
     List<Job> page = store.jobs(query);
-    if (unwritten.isEmpty()) {
+    if (pulsed.isEmpty()) {
       return page;
     }
     List<Job> current = new ArrayList<>(page.size());
@@ -48,14 +54,14 @@ public final class CurrentRuns {
 
   /** How many live runs have heartbeat fields not written yet. */
   public int unwrittenCount() {
-    return unwritten.size();
+    return unwritten;
   }
 
   private Job current(Job stored) {
     if (stored.status().isTerminal()) {
       return stored;
     }
-    Job newer = unwritten.get(stored.id());
-    return newer != null ? newer : stored;
+    LiveRun live = pulsed.get(stored.id());
+    return live != null ? live.overlay(stored) : stored;
   }
 }

@@ -75,7 +75,8 @@ public final class JobStateMachine {
 
   private final JobStore store;
   private final Clock clock;
-  private final Map<String, Job> liveJobs = new HashMap<>();
+  /** The runs that are not over, each with the heartbeat fields received since its last other change. */
+  private final Map<String, LiveRun> liveRuns = new HashMap<>();
   /** Live run ids by {@link RunIndexes#businessKey}: how a duplicate is found without a scan. */
   private final Map<String, Set<String>> liveByBusinessKey = new HashMap<>();
   /** Live run ids by worker: what a dead or departing worker leaves behind, without a scan of every live run. */
@@ -104,7 +105,7 @@ public final class JobStateMachine {
     this.currentRuns = new CurrentRuns(store);
     for (JobStatus status : List.of(JobStatus.PENDING, JobStatus.RUNNING)) {
       for (Job job : store.jobsWithStatus(status)) {
-        liveJobs.put(job.id(), job);
+        liveRuns.put(job.id(), new LiveRun(job));
         indexLive(job);
       }
     }
@@ -138,7 +139,7 @@ public final class JobStateMachine {
       Heartbeat heartbeat = new Heartbeat(new WorkerIdentity(worker.id(), worker.service(), worker.pid(), worker.host(),
           worker.agentVersion()), worker.intervalMs(), List.of(), last.runs(), List.of());
       for (ActiveRun active : last.runs()) {
-        Job live = liveJobs.get(active.id());
+        Job live = live(active.id());
         if (live != null && worker.id().equals(live.worker())
             && (live.lastSeenAt() == null || live.lastSeenAt() < last.receivedAt())) {
           onListedRunning(tx, heartbeat, active.id(), active, last.receivedAt());
@@ -245,7 +246,7 @@ public final class JobStateMachine {
    * @return whether the run changed: {@code false} when it is over or already flagged
    */
   public boolean raiseFlag(String jobId, Flag flag) {
-    Job job = liveJobs.get(jobId);
+    Job job = live(jobId);
     if (job == null || (flag.type().isLive() && job.flag() != null && job.flag().type().isLive())) {
       return false;
     }
@@ -276,7 +277,7 @@ public final class JobStateMachine {
     Transaction tx = new Transaction();
     List<String> reset = new ArrayList<>();
     Flag flag = new Flag(FlagType.ABANDONED, "reset by operator", now, 0);
-    for (Job job : List.copyOf(liveJobs.values())) {
+    for (Job job : liveJobs()) {
       if (job.sortTime() < cutoff) {
         tx.putJob(job, job.toBuilder().status(JobStatus.ABANDONED).flag(flag)
             .addHistory(now, "ABANDONED", "reset by operator (started more than "
@@ -360,7 +361,7 @@ public final class JobStateMachine {
     for (int from = 0; from < ids.size(); from += WRITE_BEHIND_PER_COMMIT) {
       List<Job> due = new ArrayList<>(WRITE_BEHIND_PER_COMMIT);
       for (String id : ids.subList(from, Math.min(ids.size(), from + WRITE_BEHIND_PER_COMMIT))) {
-        Job live = liveJobs.get(id);
+        Job live = live(id);
         if (live != null) {
           due.add(live);
         }
@@ -370,20 +371,29 @@ public final class JobStateMachine {
         store.write(batch);
       }
       for (Job job : due) {
-        currentRuns.unwritten.remove(job.id(), job);
         unwrittenSince.remove(job.id());
       }
+      currentRuns.unwritten = unwrittenSince.size();
     }
   }
 
   /** The runs that are not over; a snapshot. */
   public List<Job> liveJobs() {
-    return List.copyOf(liveJobs.values());
+    List<Job> jobs = new ArrayList<>(liveRuns.size());
+    for (LiveRun run : liveRuns.values()) {
+      jobs.add(run.current());
+    }
+    return Collections.unmodifiableList(jobs);
   }
 
   /** The run {@code id} when it is not over, else {@code null}. */
   public Job liveJob(String id) {
-    return liveJobs.get(id);
+    return live(id);
+  }
+
+  private Job live(String id) {
+    LiveRun run = liveRuns.get(id);
+    return run == null ? null : run.current();
   }
 
   /** How many flags were later contradicted by the worker. */
@@ -832,7 +842,7 @@ public final class JobStateMachine {
       if (staged != null) {
         return staged.after;
       }
-      Job live = liveJobs.get(id);
+      Job live = live(id);
       if (live != null) {
         return live;
       }
@@ -902,7 +912,9 @@ public final class JobStateMachine {
      * changes otherwise in this transaction too.
      */
     void putHeartbeatFields(Job before, Job after) {
-      boolean first = !changes.containsKey(after.id());
+      // Only a run live in memory keeps heartbeat fields there (a RUNNING run always is, but the
+      // commit must not depend on it).
+      boolean first = !changes.containsKey(after.id()) && liveRuns.containsKey(after.id());
       putJob(before, after);
       if (first) {
         changes.get(after.id()).heartbeatFieldsOnly = true;
@@ -1175,7 +1187,7 @@ public final class JobStateMachine {
           break; // age order: none after it is due either
         }
         Change staged = changes.get(entry.getKey());
-        Job live = liveJobs.get(entry.getKey());
+        Job live = live(entry.getKey());
         if (staged != null) {
           staged.heartbeatFieldsOnly = false; // a run listed by every heartbeat must still be written
         } else if (live != null) {
@@ -1190,15 +1202,15 @@ public final class JobStateMachine {
     }
 
     /** Takes out of {@link CurrentRuns} the runs this transaction writes a real change of. */
-    private List<Job> withdrawUnwritten() {
-      if (currentRuns.unwritten.isEmpty()) {
+    private List<LiveRun> withdrawUnwritten() {
+      if (currentRuns.pulsed.isEmpty()) {
         return List.of();
       }
-      List<Job> withdrawn = new ArrayList<>();
+      List<LiveRun> withdrawn = new ArrayList<>();
       for (Change change : changes.values()) {
-        // Only a run live before the transaction can have a change held back.
+        // Only a run live before the transaction can have heartbeat fields held.
         if (!change.heartbeatFieldsOnly && change.before != null && !change.before.status().isTerminal()) {
-          Job held = currentRuns.unwritten.remove(change.after.id());
+          LiveRun held = currentRuns.pulsed.remove(change.after.id());
           if (held != null) {
             withdrawn.add(held);
           }
@@ -1248,38 +1260,49 @@ public final class JobStateMachine {
         }
         // Readers must not overlay a run written here with an older version held back: they go
         // without it (and read the stored run, older in its heartbeat fields only) until written.
-        List<Job> withdrawn = withdrawUnwritten();
+        List<LiveRun> withdrawn = withdrawUnwritten();
         try {
           store.write(batch);
         } catch (RuntimeException e) {
-          withdrawn.forEach(job -> currentRuns.unwritten.put(job.id(), job));
+          withdrawn.forEach(run -> currentRuns.pulsed.put(run.id(), run));
           throw e;
         }
       }
-      // Written: now memory may follow.
+      // Written: now memory may follow. A run written behind keeps its heartbeat fields where
+      // they are, now the same as its record's.
       for (Job job : writtenBehind) {
-        currentRuns.unwritten.remove(job.id(), job);
         unwrittenSince.remove(job.id());
       }
       for (Change change : changes.values()) {
         Job job = change.after;
-        Job original = change.before;
         if (change.heartbeatFieldsOnly) {
-          currentRuns.unwritten.put(job.id(), job);
+          // Status, flag, worker and business key did not move: nor do the live indexes.
+          LiveRun run = liveRuns.get(job.id());
+          run.pulse(job);
+          currentRuns.pulsed.putIfAbsent(job.id(), run);
           unwrittenSince.putIfAbsent(job.id(), now);
-        } else if (original != null) {
+          continue;
+        }
+        Job original = change.before;
+        if (original != null) {
           unwrittenSince.remove(job.id());
         }
         if (isLive(original)) {
           unindexLive(original);
         }
         if (job.status().isTerminal()) {
-          liveJobs.remove(job.id());
+          liveRuns.remove(job.id());
         } else {
-          liveJobs.put(job.id(), job);
+          LiveRun run = liveRuns.get(job.id());
+          if (run == null) {
+            liveRuns.put(job.id(), new LiveRun(job));
+          } else {
+            run.replace(job);
+          }
           indexLive(job);
         }
       }
+      currentRuns.unwritten = unwrittenSince.size();
       for (Worker worker : workers.values()) {
         if (worker.state() == WorkerState.ALIVE) {
           aliveWorkers.put(worker.id(), worker);

@@ -125,6 +125,31 @@ class JobStateMachineTest {
   }
 
   @Test
+  void heartbeatsAfterAWriteBehindShowOnTopOfTheWrittenRecordUntilTheRunEnds() {
+    machine.apply(List.of(started("b5", T0)), T0);
+    machine.apply(List.of(heartbeat(500, active("b5", 10, 100L))), T0 + 500);
+    clock.advance(500 + JobStateMachine.WRITE_BEHIND_MS);
+    machine.apply(List.of(heartbeat(500, active("b5", 20, 100L))), clock.millis());
+    assertEquals(20, store.job("b5").orElseThrow().progressDone(), "written behind");
+    assertEquals(0, machine.currentRuns().unwrittenCount());
+
+    clock.advance(500);
+    machine.apply(List.of(heartbeat(500, active("b5", 30, 100L))), clock.millis());
+    assertEquals(20, store.job("b5").orElseThrow().progressDone());
+    assertEquals(30, machine.currentRuns().job("b5").orElseThrow().progressDone());
+    assertEquals(30, machine.liveJob("b5").progressDone(), "what the detector judges");
+    assertEquals(clock.millis(), machine.liveJob("b5").lastSeenAt());
+    assertEquals(1, machine.currentRuns().unwrittenCount());
+
+    machine.apply(List.of(ended("b5", T0, clock.millis(), JobOutcome.COMPLETED, null)), clock.millis());
+    Job ended = machine.currentRuns().job("b5").orElseThrow();
+    assertEquals(JobStatus.COMPLETED, ended.status());
+    assertEquals(7, ended.progressDone(), "the end's own count, not a heartbeat's");
+    assertNull(machine.liveJob("b5"));
+    assertEquals(0, machine.currentRuns().unwrittenCount());
+  }
+
+  @Test
   void aRunWaitingToBeWrittenIsWrittenByAnotherRequestOnceDue() {
     machine.apply(List.of(started("b2", T0)), T0);
     machine.apply(List.of(heartbeat(500, active("b2", 12, null))), T0 + 500);

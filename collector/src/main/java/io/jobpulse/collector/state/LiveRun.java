@@ -1,0 +1,119 @@
+package io.jobpulse.collector.state;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A run that is not over, as the state machine keeps it: the version of its last change other than
+ * a heartbeat's, and the heartbeat fields received since (last seen, progress, thread, stack),
+ * updated in place.
+ *
+ * <p>Why in place: a heartbeat moves these fields of every run it lists, and a new {@link Job} for
+ * each of them lived until the next round, so every young collection in between copied it again.
+ * With 10,000 workers listing 45,000 runs (the scale benchmark, BENCHMARKS.md §5), the young
+ * collections' survivors were 14–50 MB each (median 20); updated in place, 2–10 MB (median 3.4)
+ * but at the moment a whole round arrives. A heartbeat now leaves behind only the strings and
+ * progress samples that changed; the {@code Job} a reader asks for is built when asked, and dies
+ * young.
+ *
+ * <p>Threads: only the ingest thread writes, and it reads without locking. Readers on other threads
+ * ({@link CurrentRuns}) read the heartbeat fields under this object's monitor, which every write
+ * holds too, so they see one heartbeat's fields, never a mix of two. The monitor is contended only
+ * when a reader and a heartbeat meet on the same run.
+ */
+final class LiveRun {
+
+  /** Stands for {@code null} in the primitive fields. */
+  private static final long NONE = Long.MIN_VALUE;
+
+  private Job job;
+  /** Whether the fields below are newer than {@link #job}'s; when not, they are not read. */
+  private boolean pulsed;
+  private long lastSeenAt;
+  private long lastProgressAt;
+  private long progressDone;
+  private long progressTotal;
+  private String threadName;
+  private String threadState;
+  private String stackTop;
+  private List<ProgressSample> progressSamples;
+  private double ratePerSecond;
+  private boolean hasRate;
+
+  LiveRun(Job job) {
+    this.job = job;
+  }
+
+  String id() {
+    return job.id();
+  }
+
+  /** The run as it is now. Ingest thread only. */
+  Job current() {
+    return pulsed ? withHeartbeatFields(job) : job;
+  }
+
+  /**
+   * Takes {@code after}'s heartbeat fields: a change of this run that moves nothing else (see
+   * {@code JobStateMachine.onListedRunning}). A value equal to the one held keeps the one held, so
+   * that an unchanged thread name or sample list does not pin a new copy per heartbeat.
+   */
+  synchronized void pulse(Job after) {
+    Job base = pulsed ? null : job;
+    lastSeenAt = orNone(after.lastSeenAt());
+    lastProgressAt = orNone(after.lastProgressAt());
+    progressDone = after.progressDone();
+    progressTotal = orNone(after.progressTotal());
+    threadName = same(base == null ? threadName : base.threadName(), after.threadName());
+    threadState = same(base == null ? threadState : base.threadState(), after.threadState());
+    stackTop = same(base == null ? stackTop : base.stackTop(), after.stackTop());
+    progressSamples = same(base == null ? progressSamples : base.progressSamples(), after.progressSamples());
+    hasRate = after.ratePerSecond() != null;
+    ratePerSecond = hasRate ? after.ratePerSecond() : 0;
+    pulsed = true;
+  }
+
+  /** Takes {@code job} as the run's version: a change other than a heartbeat's, which carries the newest fields. */
+  synchronized void replace(Job job) {
+    this.job = job;
+    pulsed = false;
+    threadName = null;
+    threadState = null;
+    stackTop = null;
+    progressSamples = null;
+  }
+
+  /**
+   * {@code stored}, this run's record as a reader found it, with the heartbeat fields received
+   * since. Any thread. The status, flag and everything else stay {@code stored}'s.
+   */
+  synchronized Job overlay(Job stored) {
+    return pulsed ? withHeartbeatFields(stored) : stored;
+  }
+
+  private Job withHeartbeatFields(Job base) {
+    return base.toBuilder()
+        .lastSeenAt(orNull(lastSeenAt))
+        .lastProgressAt(orNull(lastProgressAt))
+        .progressDone(progressDone)
+        .progressTotal(orNull(progressTotal))
+        .threadName(threadName)
+        .threadState(threadState)
+        .stackTop(stackTop)
+        .progressSamples(progressSamples)
+        .ratePerSecond(hasRate ? ratePerSecond : null)
+        .build();
+  }
+
+  private static <T> T same(T held, T received) {
+    return Objects.equals(held, received) ? held : received;
+  }
+
+  private static long orNone(Long value) {
+    return value == null ? NONE : value;
+  }
+
+  private static Long orNull(long value) {
+    return value == NONE ? null : value;
+  }
+}
