@@ -51,7 +51,7 @@ class LiveRunTest {
   }
 
   @Test
-  void unchangedValuesKeepTheCopyHeldSoThatAHeartbeatPinsNoNewOne() {
+  void unchangedStringsKeepTheCopyHeldSoThatAHeartbeatPinsNoNewOne() {
     LiveRun run = new LiveRun(started);
     Job first = heartbeat(started, 1);
     run.pulse(first);
@@ -63,8 +63,24 @@ class LiveRunTest {
     Job current = run.current();
     assertSame(started.threadName(), current.threadName());
     assertSame(first.stackTop(), current.stackTop());
-    assertSame(first.progressSamples(), current.progressSamples());
+    assertEquals(first.progressSamples(), current.progressSamples());
     assertEquals(20, current.progressDone());
+  }
+
+  @Test
+  void progressSamplesAreKeptWhateverTheirNumber() {
+    LiveRun run = new LiveRun(started);
+    List<ProgressSample> many = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add(new ProgressSample(T0 + i, i));
+    }
+    run.pulse(started.toBuilder().lastSeenAt(T0 + 40).progressSamples(many).build());
+    assertEquals(many, run.current().progressSamples());
+
+    List<ProgressSample> fewer = List.of(new ProgressSample(T0 + 41, 50), new ProgressSample(T0 + 42, 60));
+    run.pulse(started.toBuilder().lastSeenAt(T0 + 42).progressSamples(fewer).build());
+    assertEquals(fewer, run.current().progressSamples());
+    assertEquals(fewer, run.overlay(started).progressSamples());
   }
 
   @Test
