@@ -62,8 +62,8 @@ final class LiveRun {
 
   /**
    * Takes {@code after}'s heartbeat fields: a change of this run that moves nothing else (see
-   * {@code JobStateMachine.onListedRunning}). A value equal to the one held keeps the one held, so
-   * that an unchanged thread name or sample list does not pin a new copy per heartbeat.
+   * {@code JobStateMachine.onListedRunning}). A string equal to the one held keeps the one held, so
+   * that an unchanged thread name or stack does not pin a new copy per heartbeat.
    */
   synchronized void pulse(Job after) {
     Job base = pulsed ? null : job;
@@ -129,7 +129,7 @@ final class LiveRun {
     return List.of(list);
   }
 
-  private static <T> T same(T held, T received) {
+  private static String same(String held, String received) {
     return Objects.equals(held, received) ? held : received;
   }
 
