@@ -55,6 +55,9 @@ public final class RepoLayout {
     if (!Files.isRegularFile(jar)) {
       return jar; // reported by requireFile where it is needed
     }
+    // Named in every run's output: the jars come from the checkout this benchmark was built in,
+    // not from the working directory, and a comparison of two builds once measured one twice.
+    System.err.println("measuring " + jar + " (built " + Files.getLastModifiedTime(jar) + ")");
     Path copy = Files.copy(jar, dir.resolve(jar.getFileName()));
     copy.toFile().deleteOnExit();
     return copy;
