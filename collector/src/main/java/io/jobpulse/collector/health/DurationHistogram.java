@@ -1,19 +1,35 @@
 package io.jobpulse.collector.health;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Run durations as counts in logarithmic buckets, four per power of two (each bucket ~19% wide):
- * a bounded, mergeable summary from which p50/p95 are read to within a bucket. A sparse
- * map of bucket index to count, so that an hour with a handful of runs stores a handful of
- * entries.
+ * a bounded, mergeable summary from which p50/p95 are read to within a bucket.
+ *
+ * <p>The counts are an array indexed by bucket, only as long as the longest duration counted
+ * needs (a few dozen entries for runs of seconds to hours): a run that ends adds to its hour's
+ * histogram on the ingest thread, where a sorted map of boxed counts was a tenth of the thread.
+ * Stored sparsely: only the buckets that hold a run are written (see {@link HourBucket#encode}).
+ * Not thread-safe; see {@link HourBucket}.
  */
 final class DurationHistogram {
 
   private static final int BUCKETS_PER_DOUBLING = 4;
   /** 2^(200/4) ms is far beyond any run; longer durations share the last bucket. */
   static final int MAX_INDEX = 200;
+  private static final long[] EMPTY = {};
+
+  private long[] counts = EMPTY;
+
+  /** The histogram the JSON of earlier versions stored as an object of bucket index to count. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static DurationHistogram of(Map<Integer, Long> counts) {
+    DurationHistogram histogram = new DurationHistogram();
+    counts.forEach(histogram::addToBucket);
+    return histogram;
+  }
 
   /** The bucket of a duration: 0 for {@code <= 1 ms}, else {@code ceil(4 · log2(ms))}. */
   static int indexOf(long durationMs) {
@@ -35,18 +51,45 @@ final class DurationHistogram {
     return Math.max(1, Math.round(Math.pow(2, (index - 0.5) / BUCKETS_PER_DOUBLING)));
   }
 
-  /** Adds {@code count} runs of {@code durationMs} to {@code histogram}. */
-  static void add(Map<Integer, Long> histogram, long durationMs, long count) {
-    histogram.merge(indexOf(durationMs), count, Long::sum);
+  /** Counts {@code count} runs of {@code durationMs}. */
+  void add(long durationMs, long count) {
+    addToBucket(indexOf(durationMs), count);
+  }
+
+  /** Adds {@code count} runs to bucket {@code index}, as read back from a stored histogram. */
+  void addToBucket(int index, long count) {
+    int bucket = Math.max(0, Math.min(index, MAX_INDEX));
+    if (bucket >= counts.length) {
+      counts = Arrays.copyOf(counts, bucket + 1);
+    }
+    counts[bucket] += count;
+  }
+
+  void addAll(DurationHistogram other) {
+    for (int index = 0; index < other.counts.length; index++) {
+      if (other.counts[index] != 0) {
+        addToBucket(index, other.counts[index]);
+      }
+    }
+  }
+
+  /** One past the highest bucket that may hold runs: iterate {@link #count} below it. */
+  int bucketLimit() {
+    return counts.length;
+  }
+
+  /** The runs counted in bucket {@code index}; 0 for any index at or past {@link #bucketLimit}. */
+  long count(int index) {
+    return index < counts.length ? counts[index] : 0;
   }
 
   /**
-   * The {@code quantile} (0–1) of the merged histogram, as its bucket's representative; {@code null}
-   * when it holds no run.
+   * The {@code quantile} (0–1), as its bucket's representative; {@code null} when the histogram
+   * holds no run.
    */
-  static Long quantile(TreeMap<Integer, Long> merged, double quantile) {
+  Long quantile(double quantile) {
     long total = 0;
-    for (long count : merged.values()) {
+    for (long count : counts) {
       total += count;
     }
     if (total == 0) {
@@ -54,14 +97,51 @@ final class DurationHistogram {
     }
     long rank = Math.max(1, (long) Math.ceil(quantile * total));
     long seen = 0;
-    for (Map.Entry<Integer, Long> bucket : merged.entrySet()) {
-      seen += bucket.getValue();
-      if (seen >= rank) {
-        return representativeMs(bucket.getKey());
+    int last = 0;
+    for (int index = 0; index < counts.length; index++) {
+      if (counts[index] != 0) {
+        seen += counts[index];
+        last = index;
+        if (seen >= rank) {
+          return representativeMs(index);
+        }
       }
     }
-    return representativeMs(merged.lastKey());
+    return representativeMs(last);
   }
 
-  private DurationHistogram() {}
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof DurationHistogram other)) {
+      return false;
+    }
+    for (int index = 0, limit = Math.max(counts.length, other.counts.length); index < limit; index++) {
+      if (count(index) != other.count(index)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = 0;
+    for (int index = 0; index < counts.length; index++) {
+      if (counts[index] != 0) {
+        hash += index * 31 + Long.hashCode(counts[index]);
+      }
+    }
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder("{");
+    for (int index = 0; index < counts.length; index++) {
+      if (counts[index] != 0) {
+        text.append(text.length() > 1 ? ", " : "").append(index).append('=').append(counts[index]);
+      }
+    }
+    return text.append('}').toString();
+  }
 }

@@ -83,7 +83,7 @@ public final class HealthAggregator implements StateListener {
         case COMPLETED -> {
           bucket.completed++;
           if (after.durationMs() != null) {
-            DurationHistogram.add(bucket.durations, after.durationMs(), 1);
+            bucket.durations.add(after.durationMs(), 1);
           }
         }
         case FAILED -> {
@@ -115,7 +115,7 @@ public final class HealthAggregator implements StateListener {
     HourBucket bucket = bucket(batch, key);
     bucket.count(JobStatus.COMPLETED.name(), summary.count());
     bucket.completed += summary.count();
-    DurationHistogram.add(bucket.durations, summary.totalMs() / summary.count(), summary.count());
+    bucket.durations.add(summary.totalMs() / summary.count(), summary.count());
   }
 
   /** Writes each bucket the transaction changed, once, however many of its runs changed it. */

@@ -62,7 +62,7 @@ public final class HealthReport {
     final Map<String, Long> counts = new LinkedHashMap<>();
     final Map<String, Long> categories = new LinkedHashMap<>();
     final Map<String, HourBucket.SignatureCount> errors = new TreeMap<>();
-    final TreeMap<Integer, Long> durations = new TreeMap<>();
+    final DurationHistogram durations = new DurationHistogram();
     final long[][] trend = new long[HOURS][3];
 
     Merged(String name, long firstHour) {
@@ -82,7 +82,7 @@ public final class HealthReport {
     void add(long hour, HourBucket bucket) {
       bucket.counts.forEach((label, n) -> counts.merge(label, n, Long::sum));
       bucket.categories.forEach((category, n) -> categories.merge(category, n, Long::sum));
-      bucket.durations.forEach((index, n) -> durations.merge(index, n, Long::sum));
+      durations.addAll(bucket.durations);
       bucket.errors.forEach((signature, count) -> errors.merge(signature, count, (a, b) -> {
         HourBucket.SignatureCount sum = new HourBucket.SignatureCount();
         sum.type = a.type != null ? a.type : b.type;
@@ -120,7 +120,7 @@ public final class HealthReport {
             trend[i][2]));
       }
       return new JobHealth(name, HealthScore.of(completed, ended, crashedOrLost, liveFlags), counts,
-          new JobHealth.Durations(DurationHistogram.quantile(durations, 0.5), DurationHistogram.quantile(durations, 0.95)),
+          new JobHealth.Durations(durations.quantile(0.5), durations.quantile(0.95)),
           categories, top, hours);
     }
   }

@@ -54,8 +54,8 @@ final class HourBucket {
   Map<String, Long> counts = new TreeMap<>();
   Map<String, Long> categories = new TreeMap<>();
   Map<String, SignatureCount> errors = new HashMap<>();
-  /** Completed runs' durations, see {@link DurationHistogram}. */
-  Map<Integer, Long> durations = new TreeMap<>();
+  /** Completed runs' durations. */
+  DurationHistogram durations = new DurationHistogram();
   long completed;
   long failed;
   long flagged;
@@ -122,11 +122,14 @@ final class HourBucket {
         out.writeInt64(ERROR_COUNT, entry.count);
         out.writeInt64(ERROR_LAST_SEEN_AT, entry.lastSeenAt);
       }
-      for (Map.Entry<Integer, Long> duration : durations.entrySet()) {
-        out.writeTag(DURATION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(durationSize(duration.getKey(), duration.getValue()));
-        out.writeInt32(DURATION_INDEX, duration.getKey());
-        out.writeInt64(DURATION_COUNT, duration.getValue());
+      for (int index = 0; index < durations.bucketLimit(); index++) {
+        long count = durations.count(index);
+        if (count != 0) {
+          out.writeTag(DURATION, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+          out.writeUInt32NoTag(durationSize(index, count));
+          out.writeInt32(DURATION_INDEX, index);
+          out.writeInt64(DURATION_COUNT, count);
+        }
       }
       out.writeInt64(COMPLETED, completed);
       out.writeInt64(FAILED, failed);
@@ -175,8 +178,11 @@ final class HourBucket {
     for (Map.Entry<String, SignatureCount> error : errors.entrySet()) {
       size += lengthDelimitedSize(ERROR, errorSize(error.getKey(), error.getValue()));
     }
-    for (Map.Entry<Integer, Long> duration : durations.entrySet()) {
-      size += lengthDelimitedSize(DURATION, durationSize(duration.getKey(), duration.getValue()));
+    for (int index = 0; index < durations.bucketLimit(); index++) {
+      long count = durations.count(index);
+      if (count != 0) {
+        size += lengthDelimitedSize(DURATION, durationSize(index, count));
+      }
     }
     return size + CodedOutputStream.computeInt64Size(COMPLETED, completed)
         + CodedOutputStream.computeInt64Size(FAILED, failed)
@@ -253,6 +259,6 @@ final class HourBucket {
       }
     }
     in.popLimit(limit);
-    durations.put(index, count);
+    durations.addToBucket(index, count);
   }
 }

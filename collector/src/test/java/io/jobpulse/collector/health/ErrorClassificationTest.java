@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobpulse.collector.state.ErrorClassifier;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ErrorClassificationTest {
@@ -69,14 +68,14 @@ class ErrorClassificationTest {
 
   @Test
   void histogramQuantilesAreWithinABucket() {
-    TreeMap<Integer, Long> histogram = new TreeMap<>();
+    DurationHistogram histogram = new DurationHistogram();
     for (long ms = 1; ms <= 1000; ms++) {
-      DurationHistogram.add(histogram, ms, 1);
+      histogram.add(ms, 1);
     }
-    long p50 = DurationHistogram.quantile(histogram, 0.5);
-    long p95 = DurationHistogram.quantile(histogram, 0.95);
+    long p50 = histogram.quantile(0.5);
+    long p95 = histogram.quantile(0.95);
     assertTrue(Math.abs(p50 - 500) <= 500 * 0.1, "p50 " + p50);
     assertTrue(Math.abs(p95 - 950) <= 950 * 0.1, "p95 " + p95);
-    assertNull(DurationHistogram.quantile(new TreeMap<>(), 0.5));
+    assertNull(new DurationHistogram().quantile(0.5));
   }
 }

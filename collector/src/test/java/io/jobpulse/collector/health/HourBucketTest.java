@@ -18,8 +18,8 @@ class HourBucketTest {
     bucket.failure("IllegalStateException: order <n> not found", "java.lang.IllegalStateException", "missing_record", 1_700_000_000_123L);
     bucket.failure("IllegalStateException: order <n> not found", "java.lang.IllegalStateException", "missing_record", 1_700_000_000_456L);
     bucket.failure("no type", null, "unknown", 5L);
-    DurationHistogram.add(bucket.durations, 250, 6);
-    DurationHistogram.add(bucket.durations, 1, 1);
+    bucket.durations.add(250, 6);
+    bucket.durations.add(1, 1);
     bucket.completed = 7;
     bucket.failed = 3;
     bucket.flagged = 1;
@@ -41,7 +41,8 @@ class HourBucketTest {
     assertEquals("java.net.SocketTimeoutException", error.type);
     assertEquals(1, error.count);
     assertEquals(1_700_000_000_000L, error.lastSeenAt);
-    assertEquals(Map.of(32, 3L), bucket.durations);
+    assertEquals(DurationHistogram.of(Map.of(32, 3L)), bucket.durations);
+    assertEquals(3, bucket.durations.count(32));
     assertEquals(3, bucket.completed);
     assertEquals(1, bucket.failed);
     assertEquals(0, bucket.flagged);
