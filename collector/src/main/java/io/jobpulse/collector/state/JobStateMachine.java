@@ -842,14 +842,17 @@ public final class JobStateMachine {
       if (staged != null) {
         return staged.after;
       }
+      Job read = stored.get(id);
+      if (read == null && stored.containsKey(id)) {
+        // Not stored, so not live either: every live run has been written (memory follows the
+        // store, see commit). A new run skips a cache miss among the live runs.
+        return null;
+      }
       Job live = live(id);
       if (live != null) {
-        return live;
+        return live; // the stored version, with the heartbeat fields received since
       }
-      if (stored.containsKey(id)) {
-        return stored.get(id); // null: read, and not stored
-      }
-      return store.job(id).orElse(null);
+      return read != null ? read : store.job(id).orElse(null);
     }
 
     Collection<Change> changes() {
