@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * One worker's liveness lease, after the upgrade: answers {@code PING} with {@code PONG} and
  * records its receive time in the registry (proof of life for the heartbeat detector), remembers
- * {@code BYE}. When the connection ends without a goodbye (the OS closed a killed
- * process's socket, or the collector closed a lease that went silent) the worker is declared dead
- * at once, its running jobs {@code CRASHED}, latency measured from the close. {@link
- * LeaseUpgrade} counted the lease open in the registry; this handler counts it closed.
+ * {@code BYE}. When the worker's side ends the connection without a goodbye (the OS closed a killed
+ * process's socket) the worker is declared dead at once, its running jobs {@code CRASHED}, latency
+ * measured from the close. A lease that goes silent is closed by the collector but proves no death:
+ * a frozen JVM, a long garbage-collection pause and a network partition all look alike from here,
+ * so the heartbeat rule ({@code HeartbeatDetector}) judges the worker from its last ping, as
+ * DESIGN.md has heartbeats judge frozen processes. {@link LeaseUpgrade} counted the lease open in
+ * the registry; this handler counts it closed.
  */
 final class LeaseHandler extends SimpleChannelInboundHandler<String> {
 
@@ -30,6 +33,8 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
   private final IngestLoop ingest;
   private final Clock clock;
   private boolean goodbye;
+  /** The collector closed the lease because no ping came within the idle timeout. */
+  private boolean silent;
 
   /** @param leases the worker's entry in {@code registry}, as {@link LeaseRegistry#opened} returned it */
   LeaseHandler(String instanceId, LeaseRegistry registry, LeaseRegistry.Leases leases, IngestLoop ingest, Clock clock) {
@@ -55,7 +60,10 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof IdleStateEvent) {
-      ctx.close(); // silent for too long: a frozen process keeps its socket but stops pinging
+      // Silent for too long: a frozen or paused process keeps its socket but stops pinging. The
+      // socket is let go; the verdict is the heartbeat rule's, from the last ping.
+      silent = true;
+      ctx.close();
     } else {
       ctx.fireUserEventTriggered(event);
     }
@@ -65,7 +73,7 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
   public void channelInactive(ChannelHandlerContext ctx) {
     long closedAt = clock.millis();
     // A collector that is stopping closes every lease itself: that says nothing about the workers.
-    if (registry.closed(instanceId) && !goodbye && ingest.isAccepting()) {
+    if (registry.closed(instanceId, silent) && !goodbye && !silent && ingest.isAccepting()) {
       declareDead(ctx.channel().eventLoop(), closedAt, SUBMIT_ATTEMPTS);
     }
   }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The liveness lease over a raw socket, as the agent speaks it. */
 class LeaseTest {
 
-  /** Long enough that the heartbeat timeout never fires during a test: only the lease can flag. */
+  /** Long enough that the heartbeat timeout never fires unless a test shortens it: only the lease can flag. */
   private static final long HEARTBEAT_INTERVAL_MS = 60_000;
 
   @TempDir Path dir;
@@ -74,13 +74,27 @@ class LeaseTest {
   }
 
   @Test
-  void aSilentLeaseIsClosedByTheCollectorAndCounts() throws IOException {
+  void aSilentLeaseIsClosedButTheHeartbeatRuleJudgesTheWorkerFromItsLastPing() throws IOException {
+    // A heartbeat timeout (3 × 2 s) well past the lease's idle timeout (1.5 s): a pause shorter than
+    // the timeout, a long garbage collection say, must not crash the worker's runs.
+    long intervalMs = 2_000;
+    long timeoutMs = 3 * intervalMs;
+    http.export(collector.otlpPort(), agent.request(
+        agent.heartbeat(intervalMs, System.currentTimeMillis(), new Active(run, 1, null, "RUNNABLE"))));
+    long lastPingAt;
     try (LeaseClient lease = LeaseClient.open(collector.otlpPort(), agent.instanceId())) {
+      lastPingAt = System.currentTimeMillis();
       assertEquals(LeaseProtocol.PONG, lease.ping());
       // No more pings: a frozen process keeps its socket open.
       await().atMost(Duration.ofSeconds(10)).until(lease::closedByPeer);
+      assertEquals("RUNNING", status(), "closing a silent lease is no verdict");
     }
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals("CRASHED", status()));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertEquals("CRASHED", status()));
+    long flaggedBy = System.currentTimeMillis();
+    JsonNode flag = job().path("flag");
+    assertTrue(flag.path("reason").asText().contains(" and no lease ping for "), "flagged by the heartbeat rule: " + flag);
+    long latency = flag.path("detectionLatencyMs").asLong();
+    assertTrue(latency > timeoutMs && latency <= flaggedBy - lastPingAt, "measured from the last ping: " + flag);
   }
 
   @Test
