@@ -24,9 +24,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The end the agent never sent: for a run the collector flagged {@code CRASHED} or {@code LOST},
- * its {@code jobpulse.job} span, closed by the collector (otel-config/README.md, "A job end
- * synthesized by the collector"), so a backend never shows a job that silently never ended.
+ * The end the agent never sent: for a run the collector ended itself — flagged {@code CRASHED} or
+ * {@code LOST}, or {@code ABANDONED} by an operator's reset or by a worker's goodbye that came
+ * without the run's own end — its {@code jobpulse.job} span, closed by the collector
+ * (otel-config/README.md, "A job end synthesized by the collector"), so a backend never shows a job
+ * that silently never ended. A run the agent ended itself, abandoned at shutdown included, has its
+ * own end forwarded as received.
  */
 final class JobEnds {
 
@@ -47,11 +50,14 @@ final class JobEnds {
   private static final AttributeKey<String> AGENT_VERSION = AttributeKey.stringKey(AttributeKeys.AGENT_VERSION);
 
   private static final InstrumentationScopeInfo AGENT_SCOPE = InstrumentationScopeInfo.create(SpanNames.INSTRUMENTATION_SCOPE);
-  private static final List<JobStatus> SYNTHESIZED = List.of(JobStatus.CRASHED, JobStatus.LOST);
+  private static final List<JobStatus> SYNTHESIZED = List.of(JobStatus.CRASHED, JobStatus.LOST, JobStatus.ABANDONED);
 
-  /** Whether this change is a run the collector just ended for the agent (it became CRASHED or LOST). */
+  /**
+   * Whether this change is a run the collector just ended for the agent: it became CRASHED, LOST or
+   * ABANDONED by a flag, and no end of the agent's came ({@code endedAt} is only ever the agent's).
+   */
   static boolean endedByCollector(Job before, Job after) {
-    return SYNTHESIZED.contains(after.status()) && after.flag() != null
+    return SYNTHESIZED.contains(after.status()) && after.flag() != null && after.endedAt() == null
         && (before == null || before.status() != after.status());
   }
 

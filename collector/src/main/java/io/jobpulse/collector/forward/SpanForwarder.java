@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Forwards to a downstream OTLP/HTTP endpoint what the collector received — JobPulse's lifecycle
- * spans, heartbeats too when asked — and, for every run it flags {@code CRASHED} or {@code LOST},
- * the run's end the agent never sent ({@link JobEnds}).
+ * Forwards to a downstream OTLP/HTTP endpoint what the collector received — every span, JobPulse's
+ * heartbeats only when asked (they are JobPulse's own plumbing, one per process per interval) — and,
+ * for every run the collector ended itself, the run's end the agent never sent ({@link JobEnds}).
  *
  * <p>Like the SDK's {@code BatchSpanProcessor}: producers (the ingest thread, the receivers' I/O
  * threads) only offer to a queue bounded in spans and never wait; when it is full the spans are
@@ -131,12 +131,9 @@ public final class SpanForwarder implements StateListener, AcceptedSpans, AutoCl
     }
   }
 
+  /** Every span but heartbeats unless asked: lifecycle spans, and whatever else a sender put in the request. */
   private boolean forwards(String spanName) {
-    return switch (spanName) {
-      case SpanNames.JOB, SpanNames.JOB_START, SpanNames.JOB_PENDING, SpanNames.WORKER_STOP -> true;
-      case SpanNames.WORKER_HEARTBEAT -> config.heartbeats();
-      default -> false;
-    };
+    return config.heartbeats() || !SpanNames.WORKER_HEARTBEAT.equals(spanName);
   }
 
   private void offer(Item item) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.jobpulse.collector.otlp.AcceptedSpans;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -56,7 +58,7 @@ class ForwardingTest {
   }
 
   @Test
-  void lifecycleSpansArriveAsReceivedAndHeartbeatsStayHomeByDefault() {
+  void receivedSpansArriveAsReceivedAndHeartbeatsStayHomeByDefault() {
     try (RunningCollector collector = forwardingCollector(forward -> forward.header("x-api-key", "secret-1"))) {
       long now = System.currentTimeMillis();
       Run run = Run.create("com.acme.Billing#run", now - 1_000);
@@ -65,20 +67,33 @@ class ForwardingTest {
       Span pending = agent.jobStart(queued, now - 400).toBuilder().setName(SpanNames.JOB_PENDING).build();
       Span end = agent.jobEnd(run, now, JobOutcome.FAILED, 3, "java.io.IOException", "disk gone");
       Span stop = agent.workerStop(now + 1);
+      // Not JobPulse's: whatever else a sender puts in a request is forwarded as well.
+      Span foreign = Span.newBuilder().setTraceId(start.getTraceId())
+          .setSpanId(ByteString.fromHex(AgentSpans.newSpanId())).setParentSpanId(start.getSpanId())
+          .setName("SELECT invoices").setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+          .setStartTimeUnixNano(TimeUnit.MILLISECONDS.toNanos(now - 800))
+          .setEndTimeUnixNano(TimeUnit.MILLISECONDS.toNanos(now - 700))
+          .addAttributes(AgentSpans.string("db.system", "postgresql")).build();
       // The heartbeat goes first: once everything sent after it has arrived, a forwarded
       // heartbeat would have had every chance to arrive too. Separate requests may leave in any
       // order (their acknowledgements complete independently), so spans are matched by name.
       http.export(collector.otlpPort(), agent.request(agent.heartbeat(5_000, now - 950, new Active(run, 1, 10L, "RUNNABLE")), start));
       http.export(collector.otlpPort(), agent.request(pending));
       http.export(collector.otlpPort(), agent.request(end));
-      http.export(collector.otlpPort(), agent.request(stop));
+      http.export(collector.otlpPort(), agent.request(stop, foreign));
 
-      List<Span> sent = List.of(start, pending, end, stop);
-      await().atMost(WAIT).until(() -> sink.spans().size() >= sent.size());
+      List<Span> sent = List.of(start, pending, end, stop, foreign);
+      // Plus one the collector adds: the goodbye abandoned the queued run, which never ended.
+      await().atMost(WAIT).until(() -> sink.spans().size() >= sent.size() + 1);
+      Map<Boolean, List<OtlpSink.Received>> synthesized = sink.spans().stream()
+          .collect(Collectors.partitioningBy(r -> attributes(r.span().getAttributesList()).containsKey(AttributeKeys.FLAG_TYPE)));
+      assertEquals(List.of(queued.id()), synthesized.get(true).stream()
+          .map(r -> HEX.formatHex(r.span().getSpanId().toByteArray())).toList());
+      List<OtlpSink.Received> forwarded = synthesized.get(false);
       assertEquals(sent.stream().map(Span::getName).sorted().toList(),
-          sink.spans().stream().map(r -> r.span().getName()).sorted().toList());
+          forwarded.stream().map(r -> r.span().getName()).sorted().toList());
       for (Span span : sent) {
-        OtlpSink.Received received = sink.spansNamed(span.getName()).get(0);
+        OtlpSink.Received received = forwarded.stream().filter(r -> r.span().getName().equals(span.getName())).findFirst().orElseThrow();
         assertEquals(OtlpEquivalence.normalize(span), OtlpEquivalence.normalize(received.span()));
         assertEquals(attributes(agent.resourceSpans().getResource().getAttributesList()),
             attributes(received.resource().getAttributesList()));
@@ -122,6 +137,50 @@ class ForwardingTest {
       assertTrue(sink.spansNamed(SpanNames.WORKER_HEARTBEAT).isEmpty(), "heartbeats are not forwarded by default");
       assertEquals(1, sink.spansNamed(SpanNames.JOB).size());
     }
+  }
+
+  @Test
+  void everyAbandonedRunArrivesEndedOnce() {
+    AgentSpans other = new AgentSpans("nightly");
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity())) {
+      long now = System.currentTimeMillis();
+      Run ownEnd = Run.create("com.acme.Billing#run", now - 1_000);
+      Run noEnd = Run.create("com.acme.Billing#run", now - 1_000);
+      Run forgotten = Run.create("com.acme.Nightly#run", now - TimeUnit.HOURS.toMillis(2));
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(ownEnd, now - 900), agent.jobStart(noEnd, now - 900),
+          agent.heartbeat(60_000, now, new Active(ownEnd, 1, null, "RUNNABLE"), new Active(noEnd, 1, null, "RUNNABLE"))));
+      http.export(collector.otlpPort(), other.request(other.jobStart(forgotten, forgotten.startedAtMillis() + 100),
+          other.heartbeat(60_000, now, new Active(forgotten, 1, null, "WAITING"))));
+
+      // The worker exits: it ends one run itself, the other's end is lost, its goodbye names both.
+      http.export(collector.otlpPort(), agent.request(agent.jobEnd(ownEnd, now + 10, JobOutcome.ABANDONED),
+          agent.workerStop(now + 11, ownEnd, noEnd)));
+      // The other worker's run is long gone; an operator resets it.
+      await().atMost(WAIT).until(() -> "ABANDONED".equals(status(collector, noEnd)));
+      assertEquals(200, http.post(collector.api("/api/jobs/reset-stuck?olderThan=1h"), null, new byte[0]).statusCode());
+
+      await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> sink.spansNamed(SpanNames.JOB).size() == 3);
+      Map<String, Span> ends = sink.spansNamed(SpanNames.JOB).stream().map(OtlpSink.Received::span)
+          .collect(Collectors.toMap(span -> HEX.formatHex(span.getSpanId().toByteArray()), span -> span));
+      assertEquals(Set.of(ownEnd.id(), noEnd.id(), forgotten.id()), ends.keySet(), "one end per run");
+      assertEquals(OtlpEquivalence.normalize(agent.jobEnd(ownEnd, now + 10, JobOutcome.ABANDONED)),
+          OtlpEquivalence.normalize(ends.get(ownEnd.id())), "the agent's own end, as received");
+      assertSynthesizedAbandoned(ends.get(noEnd.id()), noEnd, "exited gracefully");
+      assertSynthesizedAbandoned(ends.get(forgotten.id()), forgotten, "reset by operator");
+    }
+  }
+
+  private static void assertSynthesizedAbandoned(Span span, Run run, String reason) {
+    Map<String, AnyValue> attributes = attributes(span.getAttributesList());
+    assertEquals(run.traceId(), HEX.formatHex(span.getTraceId().toByteArray()));
+    assertEquals(Status.StatusCode.STATUS_CODE_ERROR, span.getStatus().getCode());
+    assertEquals("ABANDONED", attributes.get(AttributeKeys.FLAG_TYPE).getStringValue(), span::toString);
+    assertTrue(attributes.get(AttributeKeys.FLAG_REASON).getStringValue().contains(reason), span::toString);
+    assertEquals(TimeUnit.MILLISECONDS.toNanos(run.startedAtMillis()), span.getStartTimeUnixNano());
+  }
+
+  private String status(RunningCollector collector, Run run) {
+    return http.getJson(collector.api("/api/jobs/" + run.id())).path("status").asText();
   }
 
   @Test
