@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLSocketFactory;
@@ -19,9 +20,11 @@ import javax.net.ssl.SSLSocketFactory;
  * that pings every second and says {@code BYE} on graceful exit, so that a closing without goodbye
  * tells the collector at once that this process died.
  *
- * <p>One daemon thread with a plain blocking socket; the application never waits on it. A refused
- * upgrade (a plain OTLP receiver answers 404) ends the lease for good: heartbeats alone remain. A
- * lost connection is retried with exponential backoff.
+ * <p>One daemon thread with a plain blocking socket; the application never waits on it. An
+ * endpoint that does not serve the lease (a plain OTLP receiver answers 404) ends it for good:
+ * heartbeats alone remain. Any other refusal (a collector starting or stopping behind a proxy that
+ * answers 502/503, a token it does not take yet) and a lost connection are retried with exponential
+ * backoff, so that a passing refusal never costs the process its fast crash detection for good.
  */
 public final class LeaseClient {
 
@@ -31,6 +34,11 @@ public final class LeaseClient {
   private static final long FIRST_BACKOFF_MS = 500;
   private static final long MAX_BACKOFF_MS = 30_000;
   private static final int MAX_LINE = 8192;
+  /**
+   * Answers that say this endpoint does not serve the lease at all (no such path or method, no
+   * upgrade): asking again would get the same. Anything else may pass.
+   */
+  private static final Set<String> NO_LEASE_HERE = Set.of("400", "404", "405", "501");
 
   private final URI endpoint;
   private final String instanceId;
@@ -146,9 +154,15 @@ public final class LeaseClient {
       }
     }
     String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[1].equals("101")) {
+    String code = parts.length < 2 ? "" : parts[1];
+    if (NO_LEASE_HERE.contains(code)) {
       AgentLog.info("the collector at " + endpoint + " offers no liveness lease (answered '" + status + "'); going on with heartbeats alone");
       return false;
+    }
+    if (!code.equals("101")) {
+      AgentLog.warnOnce("lease-refused", "the collector at " + endpoint + " refused the liveness lease (answered '" + status
+          + "'); retrying with backoff, heartbeats go on");
+      throw new IOException("lease refused: " + status);
     }
     upgraded = true;
     while (!closing) {

@@ -76,6 +76,22 @@ class LeaseIT {
 
   @ParameterizedTest
   @MethodSource("javas")
+  void aPassingRefusalIsRetriedUntilTheLeaseIsUp(String java) throws Exception {
+    // A collector restarting behind a proxy: 503 twice, then the lease is served.
+    try (OtlpReceiver receiver = new OtlpReceiver(); LeaseServer server = new LeaseServer(List.of(503, 503, 101), 0);
+        ChildJvm child = start(java, receiver, server)) {
+      await().atMost(WAIT).until(() -> server.leases().size() == 3 && server.leases().get(2).pings.get() >= 1);
+      assertTrue(server.leases().get(0).closed && server.leases().get(1).closed);
+      assertTrue(child.stderr().contains("refused the liveness lease"), child.stderr());
+      child.send("bye");
+      assertEquals(0, child.awaitExit());
+      await().atMost(WAIT).until(() -> server.leases().get(2).closed);
+      assertTrue(server.leases().get(2).bye);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
   void aReceiverWithoutLeaseIsAskedOnceAndHeartbeatsGoOn(String java) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver(); LeaseServer server = new LeaseServer(404, 0); ChildJvm child = start(java, receiver, server)) {
       await().atMost(WAIT).until(() -> server.leases().size() == 1 && server.leases().get(0).closed);

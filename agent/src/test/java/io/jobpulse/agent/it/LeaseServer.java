@@ -28,7 +28,8 @@ final class LeaseServer implements AutoCloseable {
   }
 
   private final ServerSocket server;
-  private final int status;
+  /** The answers to the upgrade requests, in turn; the last one for every request after. */
+  private final List<Integer> statuses;
   private final int pingsBeforeHangingUp;
   private final List<Lease> leases = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
@@ -38,8 +39,13 @@ final class LeaseServer implements AutoCloseable {
    * @param pingsBeforeHangingUp the server closes a lease after this many pings; 0 for never
    */
   LeaseServer(int status, int pingsBeforeHangingUp) throws IOException {
+    this(List.of(status), pingsBeforeHangingUp);
+  }
+
+  /** @param statuses the answers to the upgrade requests, in turn; the last one for every request after */
+  LeaseServer(List<Integer> statuses, int pingsBeforeHangingUp) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.status = status;
+    this.statuses = List.copyOf(statuses);
     this.pingsBeforeHangingUp = pingsBeforeHangingUp;
     this.acceptor = new Thread(this::accept, "lease-server");
     this.acceptor.setDaemon(true);
@@ -69,7 +75,11 @@ final class LeaseServer implements AutoCloseable {
 
   private void serve(Socket socket) {
     Lease lease = new Lease();
-    leases.add(lease);
+    int status;
+    synchronized (leases) {
+      status = statuses.get(Math.min(leases.size(), statuses.size() - 1));
+      leases.add(lease);
+    }
     try (socket) {
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       OutputStream out = socket.getOutputStream();
@@ -79,7 +89,7 @@ final class LeaseServer implements AutoCloseable {
         lease.headers.put(header.substring(0, colon).trim().toLowerCase(), header.substring(colon + 1).trim());
       }
       if (status != 101) {
-        out.write(("HTTP/1.1 " + status + " Not Found\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("HTTP/1.1 " + status + " Refused\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return;
       }
