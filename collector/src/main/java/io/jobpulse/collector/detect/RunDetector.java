@@ -29,6 +29,10 @@ import java.util.TreeSet;
  * StateListener}). STUCK and PENDING_TOO_LONG are due at a time; LOST and STALLED are due as soon
  * as the heartbeat that proves them is committed, and are flagged at the next tick.
  *
+ * <p>Runtimes and waits are counted on the collector's clock ({@link Job#runningSince()}, {@link
+ * Job#waitingSince()}): the worker's own timestamps only tell how long the run had run when it was
+ * announced, so a worker whose clock is set hours wrong is flagged like any other.
+ *
  * <p>After a collector restart, nothing is flagged before one full heartbeat timeout of the run's
  * worker has passed, and a stall counts from the restart at the earliest: the collector's own
  * downtime is not the workers' fault.
@@ -174,12 +178,12 @@ public final class RunDetector implements Detector, StateListener {
       return stalled(job, limits, now);
     }
     if (stuckDue(job, limits) <= now) {
-      long deadline = job.startTime() + limits.maxRuntime().toMillis();
-      return new Flag(FlagType.STUCK, "running for " + Durations.format(Duration.ofMillis(now - job.startTime()))
+      long deadline = job.runningSince() + limits.maxRuntime().toMillis();
+      return new Flag(FlagType.STUCK, "running for " + Durations.format(Duration.ofMillis(now - job.runningSince()))
           + ", longer than its max runtime of " + Durations.format(limits.maxRuntime()), now, Math.max(0, now - deadline));
     }
     if (queueDue(job, limits) <= now) {
-      long enqueuedAt = enqueuedAt(job);
+      long enqueuedAt = job.waitingSince();
       long deadline = enqueuedAt + limits.queueTimeout().toMillis();
       return new Flag(FlagType.PENDING_TOO_LONG, "enqueued " + Durations.format(Duration.ofMillis(now - enqueuedAt))
           + " ago and not started; its queue timeout is " + Durations.format(limits.queueTimeout()), now,
@@ -204,14 +208,14 @@ public final class RunDetector implements Detector, StateListener {
     if (job.status() != JobStatus.RUNNING || limits.maxRuntime() == null) {
       return NEVER;
     }
-    return Math.max(job.startTime() + limits.maxRuntime().toMillis() + 1, graceEnd(job));
+    return Math.max(job.runningSince() + limits.maxRuntime().toMillis() + 1, graceEnd(job));
   }
 
   private long queueDue(Job job, JobLimits limits) {
     if (job.status() != JobStatus.PENDING || limits.queueTimeout() == null) {
       return NEVER;
     }
-    return Math.max(enqueuedAt(job) + limits.queueTimeout().toMillis() + 1, graceEnd(job));
+    return Math.max(job.waitingSince() + limits.queueTimeout().toMillis() + 1, graceEnd(job));
   }
 
   private long stallDeadline(Job job, JobLimits limits) {
@@ -253,10 +257,6 @@ public final class RunDetector implements Detector, StateListener {
     Worker worker = job.worker() == null ? null : stateMachine.aliveWorker(job.worker());
     long intervalMs = worker != null ? worker.intervalMs() : DEFAULT_INTERVAL_MS;
     return collectorStartedAt + heartbeatMisses * intervalMs + 1;
-  }
-
-  private static long enqueuedAt(Job job) {
-    return job.enqueuedAt() != null ? job.enqueuedAt() : job.firstSeenAt();
   }
 
   private static boolean hasLiveFlag(Job job) {

@@ -143,14 +143,14 @@ final class SpanDecoder {
         String jobSpanId = hex(span.getParentSpanId());
         RunAttributes run = run(attributes, jobSpanId);
         return new SpanEvent.JobStarted(worker, run, hex(span.getTraceId()),
-            jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()));
+            jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()), millis(span.getEndTimeUnixNano()));
       }
       case SpanNames.JOB_PENDING: {
         // Like the start span, a child of the run's span; its start is the enqueue time.
         String jobSpanId = hex(span.getParentSpanId());
         RunAttributes run = run(attributes, jobSpanId);
         return new SpanEvent.JobPending(worker, run, hex(span.getTraceId()),
-            jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()));
+            jobSpanId != null ? jobSpanId : run.id(), millis(span.getStartTimeUnixNano()), millis(span.getEndTimeUnixNano()));
       }
       case SpanNames.JOB: {
         String spanId = hex(span.getSpanId());

@@ -27,6 +27,12 @@ import java.util.Objects;
  * @param waitingOn the crashed or lost child a live parent waits on
  * @param duplicateOf the other live run of the same job name and business id, when flagged {@code
  *     DUPLICATE}
+ * @param phaseSince when the run's current phase began — its enqueue while {@code PENDING}, its
+ *     start once {@code RUNNING} — on the collector's clock: the receive time of the span that said
+ *     so, less the time the worker had measured in that phase when it sent it, the earliest such
+ *     estimate. What {@code STUCK} and {@code PENDING_TOO_LONG} count from, so that a worker whose
+ *     clock is set wrong is judged like any other. {@code null} when unknown (stored by an earlier
+ *     version, or first heard of from a heartbeat): see {@link #runningSince()}, {@link #waitingSince()}
  */
 public record Job(
     String id,
@@ -61,7 +67,8 @@ public record Job(
     List<ProgressSample> progressSamples,
     Double ratePerSecond,
     WaitingOn waitingOn,
-    String duplicateOf) {
+    String duplicateOf,
+    Long phaseSince) {
 
   public Job {
     Objects.requireNonNull(id, "id");
@@ -74,6 +81,18 @@ public record Job(
   @JsonIgnore
   public long startTime() {
     return startedAt != null ? startedAt : firstSeenAt;
+  }
+
+  /** When a running run's runtime counts from, on the collector's clock as far as it is known. */
+  @JsonIgnore
+  public long runningSince() {
+    return phaseSince != null ? phaseSince : startTime();
+  }
+
+  /** When a pending run's wait counts from, on the collector's clock as far as it is known. */
+  @JsonIgnore
+  public long waitingSince() {
+    return phaseSince != null ? phaseSince : enqueuedAt != null ? enqueuedAt : firstSeenAt;
   }
 
   /** The time runs are ordered by, newest first: the start when known, else the first sighting. */
@@ -127,6 +146,7 @@ public record Job(
     private Double ratePerSecond;
     private WaitingOn waitingOn;
     private String duplicateOf;
+    private Long phaseSince;
 
     private Builder(String id, long firstSeenAt) {
       this.id = id;
@@ -168,6 +188,7 @@ public record Job(
       ratePerSecond = job.ratePerSecond;
       waitingOn = job.waitingOn;
       duplicateOf = job.duplicateOf;
+      phaseSince = job.phaseSince;
     }
 
     public Builder name(String name) {
@@ -320,6 +341,11 @@ public record Job(
       return this;
     }
 
+    public Builder phaseSince(Long phaseSince) {
+      this.phaseSince = phaseSince;
+      return this;
+    }
+
     /** Appends a state change to the history. */
     public Builder addHistory(long at, String status, String detail) {
       if (!historyCopied) {
@@ -334,7 +360,7 @@ public record Job(
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
           progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs, stackTop,
-          lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf);
+          lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf, phaseSince);
     }
   }
 }

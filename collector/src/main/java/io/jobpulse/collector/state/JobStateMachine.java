@@ -418,6 +418,9 @@ public final class JobStateMachine {
       // The start (or the end) overtook the enqueue: the run keeps the status they gave it.
       after = mergeAttributes(before.toBuilder(), before, run, event.worker());
     }
+    if (before == null || before.status() == JobStatus.PENDING) {
+      after.phaseSince(earliest(before, now - event.waitedMs()));
+    }
     after.enqueuedAt(event.enqueuedAt()).traceId(event.traceId()).spanId(event.jobSpanId());
     tx.putJob(before, after.build());
   }
@@ -441,6 +444,12 @@ public final class JobStateMachine {
       }
     }
     after.startedAt(event.startedAt()).traceId(event.traceId()).spanId(event.jobSpanId());
+    long startedHere = now - event.ranMs();
+    if (before == null || before.status() == JobStatus.PENDING) {
+      after.phaseSince(startedHere);
+    } else if (before.status() == JobStatus.RUNNING) {
+      after.phaseSince(earliest(before, startedHere)); // announced again, or listed by a heartbeat first
+    }
     if (run.queueWaitMs() == null && before != null && before.enqueuedAt() != null) {
       after.queueWaitMs(Math.max(0, event.startedAt() - before.enqueuedAt()));
     }
@@ -566,9 +575,23 @@ public final class JobStateMachine {
     }
   }
 
+  /**
+   * The earliest estimate of when {@code before}'s current phase began on the collector's clock:
+   * every estimate is the receive time of a span less what the worker had measured, so each is
+   * late by that span's time in transit, never early. A run first heard of in this phase (from a
+   * heartbeat) began no later than that.
+   */
+  private static long earliest(Job before, long estimate) {
+    if (before == null) {
+      return estimate;
+    }
+    long known = before.phaseSince() != null ? before.phaseSince() : before.firstSeenAt();
+    return Math.min(known, estimate);
+  }
+
   /** A pending run starts: RUNNING, and a PENDING_TOO_LONG flag's condition is over. */
   private static void start(Job.Builder after, Job before, long now, String detail) {
-    after.status(JobStatus.RUNNING).lastProgressAt(now).addHistory(now, "RUNNING", detail);
+    after.status(JobStatus.RUNNING).lastProgressAt(now).phaseSince(now).addHistory(now, "RUNNING", detail);
     if (before.flag() != null && before.flag().type() == FlagType.PENDING_TOO_LONG) {
       after.flag(null).addHistory(now, "RUNNING", "PENDING_TOO_LONG cleared: the run started");
     }

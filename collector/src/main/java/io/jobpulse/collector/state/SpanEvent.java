@@ -28,17 +28,41 @@ public sealed interface SpanEvent {
 
   /**
    * {@code jobpulse.job.pending}: a task was enqueued and waits ({@code enqueuedAt} is the span's
-   * start). {@code traceId}/{@code jobSpanId} name the run's still-open {@code jobpulse.job} span.
+   * start, {@code announcedAt} its end: when the worker said so, both on the worker's clock).
+   * {@code traceId}/{@code jobSpanId} name the run's still-open {@code jobpulse.job} span.
    */
-  record JobPending(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long enqueuedAt)
-      implements SpanEvent {}
+  record JobPending(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long enqueuedAt,
+      long announcedAt) implements SpanEvent {
+
+    /** Announced the moment it was enqueued. */
+    public JobPending(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long enqueuedAt) {
+      this(worker, run, traceId, jobSpanId, enqueuedAt, enqueuedAt);
+    }
+
+    /** How long the task had waited when the worker announced it, by the worker's own measure. */
+    public long waitedMs() {
+      return Math.max(0, announcedAt - enqueuedAt);
+    }
+  }
 
   /**
-   * {@code jobpulse.job.start}: a run was announced. {@code traceId}/{@code jobSpanId} name the
+   * {@code jobpulse.job.start}: a run was announced ({@code startedAt} is the span's start, {@code
+   * announcedAt} its end, both on the worker's clock). {@code traceId}/{@code jobSpanId} name the
    * still-open {@code jobpulse.job} span (the start span's trace and parent span ids).
    */
-  record JobStarted(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long startedAt)
-      implements SpanEvent {}
+  record JobStarted(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long startedAt,
+      long announcedAt) implements SpanEvent {
+
+    /** Announced the moment it started. */
+    public JobStarted(WorkerIdentity worker, RunAttributes run, String traceId, String jobSpanId, long startedAt) {
+      this(worker, run, traceId, jobSpanId, startedAt, startedAt);
+    }
+
+    /** How long the run had run when the worker announced it, by the worker's own measure. */
+    public long ranMs() {
+      return Math.max(0, announcedAt - startedAt);
+    }
+  }
 
   /**
    * {@code jobpulse.job}: a run ended. {@code outcome} is never {@code null} (it falls back on the

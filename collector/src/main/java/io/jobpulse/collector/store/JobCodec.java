@@ -66,6 +66,7 @@ final class JobCodec {
   private static final int RATE_PER_SECOND = 31;
   private static final int WAITING_ON = 32;
   private static final int DUPLICATE_OF = 33;
+  private static final int PHASE_SINCE = 34;
 
   // Flag
   private static final int FLAG_TYPE = 1;
@@ -190,6 +191,7 @@ final class JobCodec {
       writeEnum(out, WAITING_STATUS, job.waitingOn().status());
     }
     writeString(out, DUPLICATE_OF, job.duplicateOf());
+    writeLong(out, PHASE_SINCE, job.phaseSince());
   }
 
   static Job decode(byte[] bytes) {
@@ -234,6 +236,7 @@ final class JobCodec {
           case RATE_PER_SECOND -> f.ratePerSecond = in.readDouble();
           case WAITING_ON -> f.waitingOn = readWaitingOn(in);
           case DUPLICATE_OF -> f.duplicateOf = in.readStringRequireUtf8();
+          case PHASE_SINCE -> f.phaseSince = in.readInt64();
           default -> in.skipField(tag); // written by a newer collector
         }
       }
@@ -342,7 +345,7 @@ final class JobCodec {
         + stringSize(STACK_TOP, job.stackTop()) + longSize(LAST_PROGRESS_AT, job.lastProgressAt())
         + (job.missedHeartbeats() != 0 ? CodedOutputStream.computeInt32Size(MISSED_HEARTBEATS, job.missedHeartbeats()) : 0)
         + (job.ratePerSecond() != null ? CodedOutputStream.computeDoubleSize(RATE_PER_SECOND, job.ratePerSecond()) : 0)
-        + stringSize(DUPLICATE_OF, job.duplicateOf());
+        + stringSize(DUPLICATE_OF, job.duplicateOf()) + longSize(PHASE_SINCE, job.phaseSince());
     if (job.flag() != null) {
       size += messageSize(FLAG, size(job.flag()));
     }
@@ -453,12 +456,14 @@ final class JobCodec {
     Double ratePerSecond;
     WaitingOn waitingOn;
     String duplicateOf;
+    Long phaseSince;
 
     Job toJob() {
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
           progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs,
-          stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf);
+          stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf,
+          phaseSince);
     }
   }
 }

@@ -37,6 +37,7 @@ class RunDetectorTest {
 
   private static final long T0 = 1_700_000_000_000L;
   private static final long INTERVAL = 1000;
+  private static final long HOURS_2 = Duration.ofHours(2).toMillis();
   private static final WorkerIdentity WORKER = new WorkerIdentity("w-1", "billing", 42L, "host-a", "0.1.0");
   private static final String SLOW = "com.acme.reports.Monthly#run";
   private static final String FAST = "com.acme.Sync#pull";
@@ -160,7 +161,8 @@ class RunDetectorTest {
 
   @Test
   void aQueuedRunIsPendingThenPendingTooLongThenClearedWhenItStarts() {
-    apply(new JobPending(WORKER, attrs("q", FAST), "trace-q", "q", T0 - 100));
+    // Announced at once here, after 100 ms of waiting.
+    apply(new JobPending(WORKER, attrs("q", FAST), "trace-q", "q", T0 - 100, T0));
     Job pending = job("q");
     assertEquals(JobStatus.PENDING, pending.status());
     assertEquals(T0 - 100, pending.enqueuedAt());
@@ -183,6 +185,41 @@ class RunDetectorTest {
     assertNull(started.flag());
     assertEquals(30_150L, started.queueWaitMs());
     assertTrue(details(started).contains("PENDING_TOO_LONG cleared: the run started"), details(started).toString());
+  }
+
+  @Test
+  void aRuntimeCountsOnTheCollectorsClockWhateverTheWorkersClockSays() {
+    long behind = T0 - HOURS_2; // the worker's clock, two hours slow
+    long ahead = T0 + HOURS_2;
+    // Each had run 1 s by its worker's clock when announced; both announcements arrive now.
+    apply(new JobStarted(WORKER, attrs("behind", FAST), "trace-b", "behind", behind - 1_000, behind),
+        new JobStarted(WORKER, attrs("ahead", FAST), "trace-a", "ahead", ahead - 1_000, ahead));
+    assertEquals(T0 - 1_000, job("behind").runningSince());
+    assertEquals(T0 - 1_000, job("ahead").runningSince());
+    assertEquals(behind - 1_000, job("behind").startedAt(), "shown as the worker said");
+
+    beat(58_000, running("behind", 1, true), running("ahead", 1, true));
+    assertEquals(0, tick(), "59 s of a 1 m max runtime, however slow the worker's clock");
+    beat(1_001, running("behind", 2, true), running("ahead", 2, true));
+    assertEquals(2, tick(), "and however fast");
+    for (String id : List.of("behind", "ahead")) {
+      assertEquals("running for 60001ms, longer than its max runtime of 1m", job(id).flag().reason());
+      assertEquals(1, job(id).flag().detectionLatencyMs());
+    }
+  }
+
+  @Test
+  void aWaitCountsOnTheCollectorsClockWhateverTheWorkersClockSays() {
+    long behind = T0 - HOURS_2;
+    apply(new JobPending(WORKER, attrs("q", FAST), "trace-q", "q", behind - 500, behind));
+    for (int i = 0; i < 29; i++) {
+      pendingBeat("q");
+    }
+    assertEquals(0, tick(), "29.5 s of a 30 s queue timeout");
+    pendingBeat("q");
+    assertEquals(1, tick());
+    assertEquals(FlagType.PENDING_TOO_LONG, job("q").flag().type());
+    assertEquals(500, job("q").flag().detectionLatencyMs());
   }
 
   @Test

@@ -40,6 +40,7 @@ class JobCodecTest {
         .stackTop("java.lang.Object.wait(Native Method)").lastProgressAt(1_700_000_150_000L).missedHeartbeats(2)
         .progressSamples(List.of(new ProgressSample(1_700_000_100_000L, 100), new ProgressSample(1_700_000_150_000L, 1234)))
         .ratePerSecond(22.68).waitingOn(new WaitingOn("child-9", JobStatus.CRASHED)).duplicateOf("run-x")
+        .phaseSince(1_700_000_000_250L)
         .build();
 
     assertEquals(job, JobCodec.decode(JobCodec.encode(job)));
