@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jobpulse.collector.detect.DetectionSettings;
 import io.jobpulse.collector.testing.AgentSpans;
 import io.jobpulse.collector.testing.AgentSpans.Active;
 import io.jobpulse.collector.testing.AgentSpans.Run;
@@ -87,6 +88,40 @@ class AlertDeliveryTest {
       receiver.accepted.forEach((key, times) -> assertEquals(1, times.get(), key + " accepted " + times + " times"));
       assertTrue(receiver.refused.get() == 0, "the refusals were retried");
       assertTrue(scrape(collector).contains("jobpulse_alerts_delivered_total 5.0"), scrape(collector));
+    }
+  }
+
+  @Test
+  void aRunStillAliveButStuckIsAlertedOnceWhateverFollows() {
+    AlertConfig alerts = new AlertConfig(List.of(new AlertConfig.Webhook(receiver.url("/json"),
+        AlertConfig.Format.JSON, false)), Duration.ofMillis(20), Duration.ofMillis(200));
+    DetectionSettings oneSecond = DetectionSettings.builder().maxRuntime(Duration.ofSeconds(1)).build();
+    AgentSpans worker = new AgentSpans("reports");
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts).detection(oneSecond))) {
+      Run run = Run.create("com.acme.Monthly#run", System.currentTimeMillis());
+      http.export(collector.otlpPort(), worker.request(worker.jobStart(run, System.currentTimeMillis())));
+      // Alive all along: its worker keeps beating (1 s interval) until the flag is raised, and after.
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        http.export(collector.otlpPort(), worker.request(
+            worker.heartbeat(1_000, System.currentTimeMillis(), new Active(run, 1, null, "RUNNABLE"))));
+        return !receiver.accepted.isEmpty();
+      });
+      String key = "/json job:" + run.id() + ":STUCK";
+      JsonNode alert = receiver.bodies.get(key);
+      assertTrue(alert != null, receiver.accepted.keySet().toString());
+      assertEquals("job_flagged", alert.path("kind").asText());
+      assertEquals("STUCK", alert.path("flag").asText());
+      assertTrue(alert.path("summary").asText().contains("com.acme.Monthly#run"), alert.toString());
+
+      // More heartbeats of the stuck run, then its end: no second alert for the same run and flag.
+      http.export(collector.otlpPort(), worker.request(
+          worker.heartbeat(1_000, System.currentTimeMillis(), new Active(run, 2, null, "RUNNABLE"))));
+      http.export(collector.otlpPort(), worker.request(worker.jobEnd(run, System.currentTimeMillis(), JobOutcome.COMPLETED)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> "COMPLETED".equals(
+          http.getJson(collector.api("/api/jobs/" + run.id())).path("status").asText()));
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+          .until(() -> receiver.accepted.size() == 1 && depth(collector) == 0);
+      assertEquals(1, receiver.accepted.get(key).get());
     }
   }
 

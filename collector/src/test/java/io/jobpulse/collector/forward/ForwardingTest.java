@@ -140,6 +140,26 @@ class ForwardingTest {
   }
 
   @Test
+  void aLostRunsEndArrivesWhileItsWorkerLivesOn() {
+    try (RunningCollector collector = forwardingCollector(UnaryOperator.identity())) {
+      long now = System.currentTimeMillis();
+      Run run = Run.create("com.acme.Import#run", now - 1_000);
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(run, now - 900),
+          agent.heartbeat(1_000, now, new Active(run, 5, null, "RUNNABLE"))));
+      // The worker beats on but no longer lists the run, and no end comes.
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+        http.export(collector.otlpPort(), agent.request(agent.heartbeat(1_000, System.currentTimeMillis())));
+        return !sink.spansNamed(SpanNames.JOB).isEmpty();
+      });
+      Span span = sink.spansNamed(SpanNames.JOB).get(0).span();
+      assertEquals(run.id(), HEX.formatHex(span.getSpanId().toByteArray()));
+      assertEquals(run.traceId(), HEX.formatHex(span.getTraceId().toByteArray()));
+      assertEquals("LOST", attributes(span.getAttributesList()).get(AttributeKeys.FLAG_TYPE).getStringValue());
+      assertEquals("LOST", http.getJson(collector.api("/api/jobs/" + run.id())).path("status").asText());
+    }
+  }
+
+  @Test
   void everyAbandonedRunArrivesEndedOnce() {
     AgentSpans other = new AgentSpans("nightly");
     try (RunningCollector collector = forwardingCollector(UnaryOperator.identity())) {
