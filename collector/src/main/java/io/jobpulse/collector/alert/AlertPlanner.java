@@ -15,7 +15,8 @@ import java.util.Map;
  * Decides which changes are alerts and writes them to the outbox in the SAME batch as the change
  * itself: a crash can never keep the one without the other.
  *
- * <p>A flag newly raised on a run is an alert, once per (run, flag type). The runs of one worker
+ * <p>A flag raised on a run is an alert, once per (run, flag type) however often it is raised
+ * ({@link Job#raisedFlags()}). The runs of one worker
  * that a transaction ends with the same flag (its crash, its exit, an operator's reset) make one
  * grouped alert listing them all: each further run of the group re-writes the group's outbox
  * entries in the batch, and the batch keeps the last write. A run completing is a notice for the
@@ -48,7 +49,8 @@ final class AlertPlanner implements StateListener {
     }
     long now = clock.millis();
     Flag flag = after.flag();
-    boolean newFlag = flag != null && (before == null || before.flag() == null || before.flag().type() != flag.type());
+    // Once per run and flag type: a run that stalls, resumes and stalls again alerts once.
+    boolean newFlag = flag != null && (before == null || !before.wasFlagged(flag.type()));
     if (newFlag && flag.type().endsRun() && after.worker() != null) {
       String groupKey = "worker:" + after.worker() + ":" + flag.type() + ":" + flag.flaggedAt();
       Alert group = groups.get(groupKey);

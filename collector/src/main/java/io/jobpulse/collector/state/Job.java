@@ -2,8 +2,11 @@ package io.jobpulse.collector.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One job run as the collector knows it. Immutable; change it with {@link #toBuilder()}. Times are
@@ -33,6 +36,9 @@ import java.util.Objects;
  *     estimate. What {@code STUCK} and {@code PENDING_TOO_LONG} count from, so that a worker whose
  *     clock is set wrong is judged like any other. {@code null} when unknown (stored by an earlier
  *     version, or first heard of from a heartbeat): see {@link #runningSince()}, {@link #waitingSince()}
+ * @param raisedFlags every flag type ever raised on the run, cleared or not: a flag raised again on
+ *     the same run (stalled, resumed, stalled again) is no news, and alerts are sent once per run and
+ *     flag type
  */
 public record Job(
     String id,
@@ -68,13 +74,29 @@ public record Job(
     Double ratePerSecond,
     WaitingOn waitingOn,
     String duplicateOf,
-    Long phaseSince) {
+    Long phaseSince,
+    Set<FlagType> raisedFlags) {
 
   public Job {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(status, "status");
     history = history == null ? List.of() : List.copyOf(history);
     progressSamples = progressSamples == null ? List.of() : List.copyOf(progressSamples);
+    if (flag != null && (raisedFlags == null || !raisedFlags.contains(flag.type()))) {
+      // A run stored before raisedFlags existed: its flag is the one it is known to have had.
+      EnumSet<FlagType> raised = EnumSet.of(flag.type());
+      if (raisedFlags != null) {
+        raised.addAll(raisedFlags);
+      }
+      raisedFlags = raised;
+    }
+    raisedFlags = raisedFlags == null || raisedFlags.isEmpty()
+        ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(raisedFlags));
+  }
+
+  /** Whether a flag of {@code type} was ever raised on the run, still set or cleared since. */
+  public boolean wasFlagged(FlagType type) {
+    return raisedFlags.contains(type);
   }
 
   /** When the run started, else when the collector first heard of it: what its runtime counts from. */
@@ -147,6 +169,7 @@ public record Job(
     private WaitingOn waitingOn;
     private String duplicateOf;
     private Long phaseSince;
+    private Set<FlagType> raisedFlags = Set.of();
 
     private Builder(String id, long firstSeenAt) {
       this.id = id;
@@ -189,6 +212,7 @@ public record Job(
       waitingOn = job.waitingOn;
       duplicateOf = job.duplicateOf;
       phaseSince = job.phaseSince;
+      raisedFlags = job.raisedFlags;
     }
 
     public Builder name(String name) {
@@ -236,8 +260,14 @@ public record Job(
       return this;
     }
 
+    /** Sets the run's flag; a flag set is also remembered in {@link Job#raisedFlags()}. */
     public Builder flag(Flag flag) {
       this.flag = flag;
+      if (flag != null && !raisedFlags.contains(flag.type())) {
+        EnumSet<FlagType> raised = EnumSet.of(flag.type());
+        raised.addAll(raisedFlags);
+        raisedFlags = raised;
+      }
       return this;
     }
 
@@ -360,7 +390,8 @@ public record Job(
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
           progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs, stackTop,
-          lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf, phaseSince);
+          lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf, phaseSince,
+          raisedFlags);
     }
   }
 }

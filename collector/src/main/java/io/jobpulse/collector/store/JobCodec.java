@@ -14,7 +14,9 @@ import io.jobpulse.collector.state.WaitingOn;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A stored run as a protobuf message, written and read with protobuf's own wire primitives.
@@ -67,6 +69,8 @@ final class JobCodec {
   private static final int WAITING_ON = 32;
   private static final int DUPLICATE_OF = 33;
   private static final int PHASE_SINCE = 34;
+  /** The flag types ever raised on the run, one bit per ordinal. */
+  private static final int RAISED_FLAGS = 35;
 
   // Flag
   private static final int FLAG_TYPE = 1;
@@ -192,6 +196,9 @@ final class JobCodec {
     }
     writeString(out, DUPLICATE_OF, job.duplicateOf());
     writeLong(out, PHASE_SINCE, job.phaseSince());
+    if (!job.raisedFlags().isEmpty()) {
+      out.writeUInt32(RAISED_FLAGS, flagBits(job.raisedFlags()));
+    }
   }
 
   static Job decode(byte[] bytes) {
@@ -237,6 +244,7 @@ final class JobCodec {
           case WAITING_ON -> f.waitingOn = readWaitingOn(in);
           case DUPLICATE_OF -> f.duplicateOf = in.readStringRequireUtf8();
           case PHASE_SINCE -> f.phaseSince = in.readInt64();
+          case RAISED_FLAGS -> f.raisedFlags = flagTypes(in.readUInt32());
           default -> in.skipField(tag); // written by a newer collector
         }
       }
@@ -345,7 +353,8 @@ final class JobCodec {
         + stringSize(STACK_TOP, job.stackTop()) + longSize(LAST_PROGRESS_AT, job.lastProgressAt())
         + (job.missedHeartbeats() != 0 ? CodedOutputStream.computeInt32Size(MISSED_HEARTBEATS, job.missedHeartbeats()) : 0)
         + (job.ratePerSecond() != null ? CodedOutputStream.computeDoubleSize(RATE_PER_SECOND, job.ratePerSecond()) : 0)
-        + stringSize(DUPLICATE_OF, job.duplicateOf()) + longSize(PHASE_SINCE, job.phaseSince());
+        + stringSize(DUPLICATE_OF, job.duplicateOf()) + longSize(PHASE_SINCE, job.phaseSince())
+        + (job.raisedFlags().isEmpty() ? 0 : CodedOutputStream.computeUInt32Size(RAISED_FLAGS, flagBits(job.raisedFlags())));
     if (job.flag() != null) {
       size += messageSize(FLAG, size(job.flag()));
     }
@@ -397,6 +406,24 @@ final class JobCodec {
 
   private static int stringSize(int field, String value) {
     return value == null ? 0 : CodedOutputStream.computeStringSize(field, value);
+  }
+
+  private static int flagBits(Set<FlagType> types) {
+    int bits = 0;
+    for (FlagType type : types) {
+      bits |= 1 << type.ordinal();
+    }
+    return bits;
+  }
+
+  private static Set<FlagType> flagTypes(int bits) {
+    EnumSet<FlagType> types = EnumSet.noneOf(FlagType.class);
+    for (FlagType type : FLAG_TYPES) {
+      if ((bits & 1 << type.ordinal()) != 0) {
+        types.add(type);
+      }
+    }
+    return types; // bits of flag types added by a newer collector are ignored
   }
 
   private static int longSize(int field, Long value) {
@@ -457,13 +484,14 @@ final class JobCodec {
     WaitingOn waitingOn;
     String duplicateOf;
     Long phaseSince;
+    Set<FlagType> raisedFlags;
 
     Job toJob() {
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
           progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs,
           stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf,
-          phaseSince);
+          phaseSince, raisedFlags);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.jobpulse.collector.detect.DetectionSettings;
 import io.jobpulse.collector.testing.AgentSpans;
 import io.jobpulse.collector.testing.AgentSpans.Active;
 import io.jobpulse.collector.testing.AgentSpans.Run;
+import io.jobpulse.collector.testing.AgentSpans.Running;
 import io.jobpulse.collector.testing.RunningCollector;
 import io.jobpulse.collector.testing.TestHttp;
 import io.jobpulse.contract.JobOutcome;
@@ -21,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -123,6 +126,45 @@ class AlertDeliveryTest {
           .until(() -> receiver.accepted.size() == 1 && depth(collector) == 0);
       assertEquals(1, receiver.accepted.get(key).get());
     }
+  }
+
+  @Test
+  void aRunThatStallsResumesAndStallsAgainIsAlertedOnce() {
+    AlertConfig alerts = new AlertConfig(List.of(new AlertConfig.Webhook(receiver.url("/json"),
+        AlertConfig.Format.JSON, false)), Duration.ofMillis(20), Duration.ofMillis(200));
+    DetectionSettings stallAfterOneSecond = DetectionSettings.builder().stallTimeout(Duration.ofSeconds(1)).build();
+    AgentSpans worker = new AgentSpans("imports");
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts).detection(stallAfterOneSecond))) {
+      Run run = Run.create("com.acme.Import#run", System.currentTimeMillis());
+      http.export(collector.otlpPort(), worker.request(worker.jobStart(run, System.currentTimeMillis())));
+      String key = "/json job:" + run.id() + ":STALLED";
+      beatWithoutProgressUntil(collector, worker, run, 1, () -> receiver.accepted.containsKey(key));
+      assertEquals("STALLED", receiver.bodies.get(key).path("flag").asText());
+
+      // Progress clears the flag; then the run stalls again at its new count.
+      http.export(collector.otlpPort(), worker.request(worker.heartbeat(1_000, System.currentTimeMillis(),
+          List.of(new Running(run, 2, null, "RUNNABLE", true, "com.acme.Import.read")), List.of())));
+      await().atMost(Duration.ofSeconds(10)).until(() -> flagOf(collector, run).isNull());
+      beatWithoutProgressUntil(collector, worker, run, 2, () -> "STALLED".equals(flagOf(collector, run).path("type").asText()));
+
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> depth(collector) == 0);
+      assertEquals(Set.of(key), receiver.accepted.keySet());
+      assertEquals(1, receiver.accepted.get(key).get(), "one alert for the run and flag, however often it is raised");
+    }
+  }
+
+  /** Heartbeats (1 s interval) that list {@code run} at {@code done} with an unmoved stack, until {@code until}. */
+  private void beatWithoutProgressUntil(RunningCollector collector, AgentSpans worker, Run run, long done,
+      Callable<Boolean> until) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      http.export(collector.otlpPort(), worker.request(worker.heartbeat(1_000, System.currentTimeMillis(),
+          List.of(new Running(run, done, null, "WAITING", false, "java.lang.Object.wait")), List.of())));
+      return until.call();
+    });
+  }
+
+  private JsonNode flagOf(RunningCollector collector, Run run) {
+    return http.getJson(collector.api("/api/jobs/" + run.id())).path("flag");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ class JobCodecTest {
     Job job = Job.builder("run-1", 1_700_000_000_000L).name("billing.Invoices#run").businessId("order-42")
         .parentId("batch-7").attempt(3).service("billing").worker("w-1").traceId("0af7651916cd43dd8448eb211c80319c")
         .spanId("b7ad6b7169203331").status(JobStatus.FAILED)
+        .flag(new Flag(FlagType.DUPLICATE, "cleared since", 1_700_000_050_000L, 0)).flag(null)
         .flag(new Flag(FlagType.STALLED, "no progress for 5m — ünïcode too", 1_700_000_100_000L, 12))
         .flaggedThenRecovered(true).startedAt(1_700_000_000_001L).endedAt(1_700_000_200_000L)
         .lastSeenAt(1_700_000_199_000L).durationMs(199_999L).progressDone(1234).progressTotal(5000L)
@@ -43,7 +45,9 @@ class JobCodecTest {
         .phaseSince(1_700_000_000_250L)
         .build();
 
-    assertEquals(job, JobCodec.decode(JobCodec.encode(job)));
+    Job read = JobCodec.decode(JobCodec.encode(job));
+    assertEquals(job, read);
+    assertEquals(Set.of(FlagType.DUPLICATE, FlagType.STALLED), read.raisedFlags(), "a cleared flag is remembered");
   }
 
   @Test
