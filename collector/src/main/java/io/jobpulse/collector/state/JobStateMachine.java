@@ -641,12 +641,15 @@ public final class JobStateMachine {
         after.flag(null).addHistory(now, before.status().name(), kept.type() + " cleared: the run ended");
         kept = null;
       }
-    } else if (wasFlaggedDead(before)) {
+    } else if (wasEndedByFlag(before) && endStatus != before.status()) {
+      // The worker's own word beats the conclusion that ended the run: the collector's (its worker
+      // died or lost it), the operator's (reset-stuck) or the exiting JVM's (abandoned, yet the
+      // run got to its end before the process did).
       after = mergeAttributes(before.toBuilder(), before, run, event.worker()).flaggedThenRecovered(true);
       detail += " after the " + before.flag().type() + " flag: a false positive";
       tx.falsePositive();
     } else {
-      return; // the same end delivered twice, or an end after an operator reset
+      return; // the same end delivered twice
     }
     after.status(endStatus).startedAt(event.startedAt()).endedAt(event.endedAt())
         .durationMs(Math.max(0, event.endedAt() - event.startedAt())).progressDone(run.progressDone())
@@ -714,11 +717,20 @@ public final class JobStateMachine {
     return into;
   }
 
-  /** A run ended by the collector's own conclusion that its worker died, not by the worker. */
+  /**
+   * A run ended by the collector's own conclusion that its worker died or lost it. Only such a run
+   * comes back to life when a heartbeat lists it again: an operator's reset is meant to stick while
+   * the run hangs on, and an exiting JVM's heartbeats have stopped.
+   */
   private static boolean wasFlaggedDead(Job job) {
     return job.flag() != null
         && (job.flag().type() == FlagType.CRASHED || job.flag().type() == FlagType.LOST)
         && job.status().name().equals(job.flag().type().name());
+  }
+
+  /** A run ended by a flag ({@code CRASHED}, {@code LOST}, {@code ABANDONED}) rather than by its end span. */
+  private static boolean wasEndedByFlag(Job job) {
+    return job.flag() != null && job.flag().type().endsRun() && job.status().name().equals(job.flag().type().name());
   }
 
   /** Whether a new run of the same job name and business id after {@code previous} is a retry of it. */

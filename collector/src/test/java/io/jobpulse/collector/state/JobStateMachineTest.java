@@ -320,6 +320,50 @@ class JobStateMachineTest {
   }
 
   @Test
+  void aLateEndAfterAnOperatorResetIsReconciledButAHeartbeatDoesNotUndoTheReset() {
+    long started = T0 - Duration.ofHours(2).toMillis();
+    machine.apply(List.of(started("hung", started)), T0);
+    assertEquals(List.of("hung"), machine.resetStuck(Duration.ofMinutes(30)));
+
+    machine.apply(List.of(heartbeat(500, active("hung", 7, null))), T0 + 1_000);
+    assertEquals(JobStatus.ABANDONED, store.job("hung").orElseThrow().status(), "the operator's reset sticks");
+    assertEquals(0, machine.falsePositives());
+
+    machine.apply(List.of(ended("hung", started, T0 + 2_000, JobOutcome.COMPLETED, null)), T0 + 2_000);
+    Job ended = store.job("hung").orElseThrow();
+    assertEquals(JobStatus.COMPLETED, ended.status());
+    assertEquals(FlagType.ABANDONED, ended.flag().type(), "the flag keeps the earlier detail");
+    assertEquals("reset by operator", ended.flag().reason());
+    assertTrue(ended.flaggedThenRecovered());
+    assertEquals(T0 + 2_000, ended.endedAt());
+    assertEquals(1, machine.falsePositives());
+    assertEquals(1, store.jobs(new JobQuery("COMPLETED", null, null, 10)).size());
+    assertEquals(1, store.jobs(new JobQuery("ABANDONED", null, null, 10)).size(), "found by its flag too");
+
+    machine.apply(List.of(ended("hung", started, T0 + 2_000, JobOutcome.COMPLETED, null)), T0 + 3_000);
+    assertEquals(1, machine.falsePositives(), "the same end twice is reconciled once");
+  }
+
+  @Test
+  void aRunAbandonedByAnExitingJvmThatStillReachedItsEndTakesTheEnd() {
+    machine.apply(List.of(started("x1", T0)), T0);
+    machine.apply(List.of(new WorkerStopped(WORKER, List.of("x1"))), T0 + 100);
+    assertEquals(JobStatus.ABANDONED, store.job("x1").orElseThrow().status());
+
+    machine.apply(List.of(ended("x1", T0, T0 + 90, JobOutcome.FAILED, new JobError("E", "m", "unknown"))), T0 + 150);
+    Job ended = store.job("x1").orElseThrow();
+    assertEquals(JobStatus.FAILED, ended.status());
+    assertEquals("E", ended.error().type());
+    assertTrue(ended.flaggedThenRecovered());
+
+    machine.apply(List.of(ended("x2", T0, T0 + 90, JobOutcome.ABANDONED, null)), T0 + 200);
+    machine.apply(List.of(ended("x2", T0, T0 + 90, JobOutcome.ABANDONED, null)), T0 + 300);
+    Job abandoned = store.job("x2").orElseThrow();
+    assertEquals(JobStatus.ABANDONED, abandoned.status());
+    assertFalse(abandoned.flaggedThenRecovered(), "an abandoned end delivered twice is no contradiction");
+  }
+
+  @Test
   void theLiveStateIsRebuiltFromTheStore() {
     machine.apply(List.of(started("k1", T0), heartbeat(500, active("k1", 1, null))), T0);
     store.close();
