@@ -5,6 +5,7 @@ import io.jobpulse.collector.CollectorConfig;
 import io.jobpulse.collector.alert.AlertConfig;
 import io.jobpulse.collector.JobPulseCollector;
 import io.jobpulse.collector.detect.DetectionSettings;
+import io.jobpulse.collector.detect.JobRule;
 import io.jobpulse.collector.forward.ForwardConfig;
 import io.jobpulse.contract.Durations;
 import java.io.PrintStream;
@@ -38,8 +39,13 @@ final class ServeCommand implements Callable<Integer> {
   static final String STALL_TIMEOUT = "stall-timeout";
   static final String QUEUE_TIMEOUT = "queue-timeout";
   static final String LOST_AFTER = "lost-after";
-  /** YAML (or JOBPULSE_JOBS) only: per-job-name limits, [{match: "com.acme..*#run", maxRuntime: 30m}]. */
-  static final String JOBS = "jobs";
+  /** YAML (or JOBPULSE_JOB_LIMITS) only: per-job-name limits, [{match: "com.acme..*#run", maxRuntime: 30m}]. */
+  static final String JOB_LIMITS = "job-limits";
+  /**
+   * The older YAML key of {@link #JOB_LIMITS}, read from a config file only when it has no
+   * {@code job-limits}. Never from the environment: JOBPULSE_JOBS is the agent's matcher list.
+   */
+  static final String LEGACY_JOBS = "jobs";
   static final String FORWARD_ENDPOINT = "forward-endpoint";
   static final String FORWARD_HEARTBEATS = "forward-heartbeats";
   /** YAML (or JOBPULSE_FORWARD): {endpoint: http://otel-collector:4318, heartbeats: false, headers: {...}}. */
@@ -66,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
   String heartbeatMisses;
 
   @Option(names = "--" + MAX_RUNTIME,
-      description = "Running longer than this is STUCK, e.g. 30m (default off); per job name in YAML 'jobs'.")
+      description = "Running longer than this is STUCK, e.g. 30m (default off); per job name in YAML 'job-limits'.")
   String maxRuntime;
 
   @Option(names = "--" + STALL_TIMEOUT, description = "Alive without progress this long is STALLED (default 5m, 'off').")
@@ -287,7 +293,24 @@ final class ServeCommand implements Callable<Integer> {
     if (text != null) {
       detection.queueTimeout(DetectionSettings.parseLimit(sources.describe(QUEUE_TIMEOUT), text));
     }
-    return detection.rules(DetectionSettings.parseRules(sources.tree(JOBS), JOBS)).build();
+    return detection.rules(jobLimits(sources)).build();
+  }
+
+  /** 'job-limits' (JOBPULSE_JOB_LIMITS, else the file), else the file's older 'jobs' key. */
+  private static List<JobRule> jobLimits(SettingSources sources) {
+    JsonNode limits = sources.tree(JOB_LIMITS);
+    if (limits != null) {
+      return DetectionSettings.parseRules(limits, JOB_LIMITS);
+    }
+    // A config file belongs to the collector alone, so its old 'jobs:' key cannot clash with the
+    // agent's JOBPULSE_JOBS (its job matchers): still read it, but only from the file.
+    JsonNode legacy = sources.fileTree(LEGACY_JOBS);
+    try {
+      return DetectionSettings.parseRules(legacy, LEGACY_JOBS);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (config file key 'jobs', the older name of "
+          + JOB_LIMITS + ")");
+    }
   }
 
   private static Duration workerRetention(SettingSources sources) {

@@ -82,7 +82,15 @@ final class SettingSources {
         throw new IllegalArgumentException(environmentName(setting) + " is not valid YAML: " + e.getMessage());
       }
     }
-    JsonNode node = yaml == null ? null : yaml.get(setting);
+    return fileTree(setting);
+  }
+
+  /**
+   * The YAML file's node for {@code key} alone, never the environment; {@code null} when the file
+   * does not give it (or there is no file).
+   */
+  JsonNode fileTree(String key) {
+    JsonNode node = yaml == null ? null : yaml.get(key);
     return node == null || node.isNull() ? null : node;
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The detection limits from flags, JOBPULSE_* environment and the YAML file's {@code jobs} list. */
+/** The detection limits from flags, JOBPULSE_* environment and the YAML file's {@code job-limits} list. */
 class DetectionSettingsCliTest {
 
   @TempDir Path dir;
@@ -35,7 +35,7 @@ class DetectionSettingsCliTest {
         stall-timeout: 1m
         queue-timeout: 2h
         lost-after: 5
-        jobs:
+        job-limits:
           - match: "com.acme.reports.Monthly#run"
             maxRuntime: 2h
           - match: "com.acme..*#run"
@@ -58,8 +58,8 @@ class DetectionSettingsCliTest {
   }
 
   @Test
-  void theJobsListMayComeFromTheEnvironmentAsOneLineOfYaml() {
-    DetectionSettings settings = resolve(Map.of("JOBPULSE_JOBS", "[{match: \"com.acme.*#run\", maxRuntime: 10m}]",
+  void theJobLimitsListMayComeFromTheEnvironmentAsOneLineOfYaml() {
+    DetectionSettings settings = resolve(Map.of("JOBPULSE_JOB_LIMITS", "[{match: \"com.acme.*#run\", maxRuntime: 10m}]",
         "JOBPULSE_MAX_RUNTIME", "off"));
     assertEquals(Duration.ofMinutes(10), settings.limitsFor("com.acme.Job#run").maxRuntime());
     assertNull(settings.limitsFor("com.acme.sub.Job#run").maxRuntime(), "'*' is one package level");
@@ -74,21 +74,26 @@ class DetectionSettingsCliTest {
         + "write 'off' to turn it off",
         assertThrows(IllegalArgumentException.class, () -> resolve(Map.of("JOBPULSE_MAX_RUNTIME", "0"))).getMessage());
     assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--lost-after", "0"));
-    assertThrows(IllegalArgumentException.class, () -> resolve(Map.of("JOBPULSE_JOBS", "[{match: ")));
+    assertThrows(IllegalArgumentException.class, () -> resolve(Map.of("JOBPULSE_JOB_LIMITS", "[{match: ")));
 
     Path yaml = dir.resolve("bad.yaml");
-    Files.writeString(yaml, "jobs:\n  - match: \"com.acme.Job#run\"\n    maxRuntme: 5m\n");
-    assertEquals("jobs[0]: unknown key 'maxRuntme'; allowed: match, maxRuntime, stallTimeout, queueTimeout",
+    Files.writeString(yaml, "job-limits:\n  - match: \"com.acme.Job#run\"\n    maxRuntme: 5m\n");
+    assertEquals("job-limits[0]: unknown key 'maxRuntme'; allowed: match, maxRuntime, stallTimeout, queueTimeout",
         assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString())).getMessage());
-    Files.writeString(yaml, "jobs:\n  - maxRuntime: 5m\n");
-    assertEquals("jobs[0]: 'match' is required, a job matcher such as com.acme..*#run",
+    Files.writeString(yaml, "job-limits:\n  - maxRuntime: 5m\n");
+    assertEquals("job-limits[0]: 'match' is required, a job matcher such as com.acme..*#run",
         assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString())).getMessage());
-    Files.writeString(yaml, "jobs:\n  - match: \"preset:quartz\"\n");
+    Files.writeString(yaml, "job-limits:\n  - match: \"preset:quartz\"\n");
     assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString()));
-    Files.writeString(yaml, "jobs:\n  - match: \"com.acme.Job#run\"\n    queueTimeout: 1 hour\n");
+    Files.writeString(yaml, "job-limits:\n  - match: \"com.acme.Job#run\"\n    queueTimeout: 1 hour\n");
     assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString()));
+    Files.writeString(yaml, "job-limits: com.acme.Job#run\n");
+    assertEquals("job-limits must be a list of {match: ..., maxRuntime: ..., stallTimeout: ..., queueTimeout: ...}",
+        assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString())).getMessage());
     Files.writeString(yaml, "jobs: com.acme.Job#run\n");
-    assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString()));
+    assertEquals("jobs must be a list of {match: ..., maxRuntime: ..., stallTimeout: ..., queueTimeout: ...} "
+        + "(config file key 'jobs', the older name of job-limits)",
+        assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), "--config", yaml.toString())).getMessage());
   }
 
   private static DetectionSettings resolve(Map<String, String> env, String... args) {

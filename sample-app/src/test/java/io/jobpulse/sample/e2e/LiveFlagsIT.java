@@ -45,7 +45,7 @@ class LiveFlagsIT {
     Files.writeString(
         config,
         String.join("\n",
-            "jobs:",
+            "job-limits:",
             rule(SampleJobs.STATEMENTS, "maxRuntime"),
             rule(SampleJobs.INVOICE_EXPORT, "stallTimeout"),
             rule(SampleJobs.LEDGER_POSTING, "stallTimeout"),
