@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobpulse.collector.api.Times;
 import io.jobpulse.collector.state.Job;
+import io.jobpulse.collector.state.JobError;
+import io.jobpulse.contract.Durations;
 
 /** Renders an {@link Alert} as a target's request body. */
 final class AlertMessages {
@@ -33,6 +35,14 @@ final class AlertMessages {
     body.put("worker", alert.worker());
     body.put("at", Times.format(alert.at()));
     body.put("summary", summary(alert));
+    FailureStorms.Storm storm = alert.storm();
+    if (storm != null) {
+      body.putObject("failures")
+          .put("failed", storm.failed())
+          .put("runs", storm.ended())
+          .put("window", Durations.format(storm.window()))
+          .put("windowStart", Times.format(storm.windowStart()));
+    }
     ArrayNode jobs = body.putArray("jobs");
     for (Job job : alert.jobs()) {
       jobs.addObject()
@@ -79,8 +89,22 @@ final class AlertMessages {
       case Alert.WORKER_JOBS_FLAGGED -> "Worker " + alert.worker() + service + ": " + n + " job" + (n == 1 ? "" : "s")
           + " " + alert.flagType();
       case Alert.JOB_COMPLETED -> "Job " + first.name() + service + " completed";
+      case Alert.JOB_FAILING -> "Job " + first.name() + service + " failing: " + alert.storm().failed() + " of "
+          + alert.storm().ended() + " runs in " + Durations.format(alert.storm().window());
       default -> "Job " + first.name() + service + " " + alert.flagType();
     };
+  }
+
+  /** "12 of 15 runs failed in the last 15m; latest: java.sql.SQLException: deadlock". */
+  static String failingReason(FailureStorms.Storm storm, Job latest) {
+    String reason = storm.failed() + " of " + storm.ended() + " runs failed in the last "
+        + Durations.format(storm.window());
+    JobError error = latest.error();
+    if (error == null || (error.type() == null && error.message() == null)) {
+      return reason;
+    }
+    return reason + "; latest: " + (error.type() == null ? error.message()
+        : error.message() == null ? error.type() : error.type() + ": " + error.message());
   }
 
   private static void section(ArrayNode blocks, String markdown) {

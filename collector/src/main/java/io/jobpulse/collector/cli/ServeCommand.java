@@ -33,7 +33,11 @@ final class ServeCommand implements Callable<Integer> {
   static final String HEARTBEAT_MISSES = "heartbeat-misses";
   static final String CONFIG = "config";
   static final String API_TOKEN = "api-token";
-  /** YAML (or JOBPULSE_ALERTS): {webhooks: [{url: ..., format: json|slack, notifyCompleted: false}]}. */
+  /**
+   * YAML (or JOBPULSE_ALERTS): {webhooks: [{url: ..., format: json|slack, notifyCompleted: false}],
+   * failures: {minFailures: 10, ratio: 0.5, window: 15m}}; {@code failures: off} turns the
+   * failure-storm alert off, without {@code failures} it has those defaults.
+   */
   static final String ALERTS = "alerts";
   static final String MAX_RUNTIME = "max-runtime";
   static final String STALL_TIMEOUT = "stall-timeout";
@@ -247,18 +251,20 @@ final class ServeCommand implements Callable<Integer> {
 
   private AlertConfig alerts(SettingSources sources) {
     List<AlertConfig.Webhook> webhooks = new ArrayList<>();
-    if (alertWebhooks != null && !alertWebhooks.isEmpty()) {
-      alertWebhooks.forEach(url -> webhooks.add(webhook(url, "json", false)));
-      return AlertConfig.of(webhooks);
-    }
     JsonNode alerts = sources.tree(ALERTS);
+    if (alertWebhooks != null && !alertWebhooks.isEmpty()) {
+      // The flags replace the YAML's list, not its failure-storm thresholds.
+      alertWebhooks.forEach(url -> webhooks.add(webhook(url, "json", false)));
+      JsonNode failures = alerts != null && alerts.isObject() ? alerts.get("failures") : null;
+      return AlertConfig.of(webhooks).withFailures(failureStorm(sources, failures));
+    }
     if (alerts == null) {
       return AlertConfig.NONE;
     }
     JsonNode list = alerts.path("webhooks");
     if (!alerts.isObject() || !(list.isArray() || list.isMissingNode())) {
-      throw new IllegalArgumentException(sources.describe(ALERTS)
-          + " must be a mapping {webhooks: [{url: ..., format: json|slack, notifyCompleted: false}]}");
+      throw new IllegalArgumentException(sources.describe(ALERTS) + " must be a mapping {webhooks: [{url: ..., "
+          + "format: json|slack, notifyCompleted: false}], failures: {minFailures: 10, ratio: 0.5, window: 15m}}");
     }
     for (JsonNode entry : list) {
       if (!entry.path("url").isTextual()) {
@@ -267,7 +273,67 @@ final class ServeCommand implements Callable<Integer> {
       webhooks.add(webhook(entry.path("url").asText(), entry.path("format").asText("json"),
           entry.path("notifyCompleted").asBoolean(false)));
     }
-    return AlertConfig.of(webhooks);
+    return AlertConfig.of(webhooks).withFailures(failureStorm(sources, alerts.get("failures")));
+  }
+
+  /**
+   * 'alerts.failures': absent (or true) for the defaults, 'off' (or false) for none, else a mapping
+   * {minFailures: 10, ratio: 0.5, window: 15m} whose missing keys take the defaults.
+   */
+  private static AlertConfig.FailureStorm failureStorm(SettingSources sources, JsonNode failures) {
+    if (failures == null || failures.isNull() || failures.isMissingNode()
+        || (failures.isBoolean() && failures.booleanValue())) {
+      return AlertConfig.FailureStorm.DEFAULT;
+    }
+    // YAML 1.1 reads an unquoted off as the boolean false.
+    if ((failures.isBoolean() && !failures.booleanValue())
+        || (failures.isTextual() && failures.asText().trim().equalsIgnoreCase(DetectionSettings.OFF))) {
+      return AlertConfig.FailureStorm.OFF;
+    }
+    String what = sources.describe(ALERTS);
+    if (!failures.isObject()) {
+      throw new IllegalArgumentException(what + ": failures must be 'off' or a mapping {minFailures: 10, ratio: 0.5, "
+          + "window: 15m}, got " + failures);
+    }
+    failures.fieldNames().forEachRemaining(key -> {
+      if (!List.of("minFailures", "ratio", "window").contains(key)) {
+        throw new IllegalArgumentException(what + ": unknown key failures." + key + "; allowed: minFailures, ratio, "
+            + "window");
+      }
+    });
+    int minFailures = AlertConfig.FailureStorm.DEFAULT_MIN_FAILURES;
+    JsonNode node = failures.get("minFailures");
+    if (node != null && !node.isNull()) {
+      if (!(node.isIntegralNumber() && node.canConvertToInt())) {
+        throw new IllegalArgumentException(what + ": failures.minFailures must be a whole number, got " + node);
+      }
+      minFailures = node.intValue();
+    }
+    double ratio = AlertConfig.FailureStorm.DEFAULT_RATIO;
+    node = failures.get("ratio");
+    if (node != null && !node.isNull()) {
+      if (!node.isNumber()) {
+        throw new IllegalArgumentException(what + ": failures.ratio must be a number, e.g. 0.5, got " + node);
+      }
+      ratio = node.doubleValue();
+    }
+    Duration window = AlertConfig.FailureStorm.DEFAULT_WINDOW;
+    node = failures.get("window");
+    if (node != null && !node.isNull()) {
+      try {
+        window = Durations.parse(node.asText());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + ": failures.window: " + e.getMessage());
+      }
+    }
+    if (minFailures < 1) { // else 0, 0 and 0m would make OFF quietly
+      throw new IllegalArgumentException(what + ": failures.minFailures must be at least 1, got " + minFailures);
+    }
+    try {
+      return new AlertConfig.FailureStorm(minFailures, ratio, window);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage());
+    }
   }
 
   private static AlertConfig.Webhook webhook(String url, String format, boolean notifyCompleted) {

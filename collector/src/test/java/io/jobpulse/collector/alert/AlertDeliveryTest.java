@@ -15,11 +15,13 @@ import io.jobpulse.collector.testing.AgentSpans.Running;
 import io.jobpulse.collector.testing.RunningCollector;
 import io.jobpulse.collector.testing.TestHttp;
 import io.jobpulse.contract.JobOutcome;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -189,6 +191,74 @@ class AlertDeliveryTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> depth(collector) == 0);
       assertEquals(1, receiver.accepted.values().iterator().next().get());
     }
+  }
+
+  @Test
+  void aJobNameFailingAgainAndAgainIsOneAlertWhileOthersAreNot() {
+    AlertConfig alerts = new AlertConfig(List.of(
+        new AlertConfig.Webhook(receiver.url("/json"), AlertConfig.Format.JSON, false),
+        new AlertConfig.Webhook(receiver.url("/slack"), AlertConfig.Format.SLACK, false)),
+        Duration.ofMillis(20), Duration.ofMillis(200)); // default thresholds: 10 failures, half the runs, 15m
+    AgentSpans billing = new AgentSpans("billing");
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.alerts(alerts))) {
+      long now = System.currentTimeMillis();
+      // 2 failures in 20 runs: no storm.
+      List<Span> mostly = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Run run = Run.create("com.acme.Mostly#run", now);
+        mostly.add(i % 10 == 9 ? failed(billing, run, now) : billing.jobEnd(run, now, JobOutcome.COMPLETED));
+      }
+      http.export(collector.otlpPort(), billing.request(mostly.toArray(Span[]::new)));
+      // 12 failures, but a short-run summary of 100 completed runs: 12 of 112, no storm.
+      http.export(collector.otlpPort(), billing.request(
+          billing.heartbeatWithSummary(60_000, now, "com.acme.Short#run", 100, 500, 20)));
+      for (int i = 0; i < 12; i++) {
+        http.export(collector.otlpPort(), billing.request(failed(billing, Run.create("com.acme.Short#run", now), now)));
+      }
+      // 3 completed, then failures: the 10th is 10 of 13, a storm; a duplicate end never counts.
+      for (int i = 0; i < 3; i++) {
+        http.export(collector.otlpPort(), billing.request(
+            billing.jobEnd(Run.create("com.acme.Sync#run", now), now, JobOutcome.COMPLETED)));
+      }
+      Run tenth = null;
+      for (int i = 1; i <= 12; i++) {
+        Run run = Run.create("com.acme.Sync#run", now);
+        http.export(collector.otlpPort(), billing.request(failed(billing, run, now)));
+        if (i == 9) {
+          http.export(collector.otlpPort(), billing.request(failed(billing, run, now))); // sent again
+        }
+        tenth = i == 10 ? run : tenth;
+      }
+
+      // Every alert is in the outbox once the last export is acknowledged: the storm's delivered
+      // and the outbox empty means whatever else there was is delivered too.
+      String prefix = "failing:billing:com.acme.Sync#run:";
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          receiver.accepted.keySet().stream().filter(k -> k.contains(" " + prefix)).count() == 2 && depth(collector) == 0);
+      String key = keyStartingWith("/json " + prefix);
+      assertEquals(Set.of("/json " + key, "/slack " + key), receiver.accepted.keySet());
+      receiver.accepted.forEach((k, times) -> assertEquals(1, times.get(), k + " accepted " + times + " times"));
+
+      JsonNode alert = receiver.bodies.get("/json " + key);
+      assertEquals(key, alert.path("idempotencyKey").asText());
+      assertEquals("job_failing", alert.path("kind").asText());
+      assertEquals("10 of 13 runs failed in the last 15m; latest: java.sql.SQLException: deadlock",
+          alert.path("reason").asText());
+      assertEquals("Job com.acme.Sync#run [billing] failing: 10 of 13 runs in 15m", alert.path("summary").asText());
+      assertEquals(10, alert.path("failures").path("failed").asInt(), alert.toString());
+      assertEquals(13, alert.path("failures").path("runs").asInt(), alert.toString());
+      assertEquals(1, alert.path("jobs").size(), alert.toString());
+      assertEquals(tenth.id(), alert.path("jobs").path(0).path("id").asText(), "the latest failed run");
+      assertEquals("FAILED", alert.path("jobs").path(0).path("status").asText());
+      JsonNode slack = receiver.bodies.get("/slack " + key);
+      assertEquals("Job com.acme.Sync#run [billing] failing: 10 of 13 runs in 15m", slack.path("text").asText());
+      assertTrue(slack.path("blocks").path(0).path("text").path("text").asText().contains("10 of 13 runs failed"),
+          slack.toString());
+    }
+  }
+
+  private static Span failed(AgentSpans worker, Run run, long at) {
+    return worker.jobEnd(run, at, JobOutcome.FAILED, 0, "java.sql.SQLException", "deadlock");
   }
 
   private String keyStartingWith(String prefix) {
