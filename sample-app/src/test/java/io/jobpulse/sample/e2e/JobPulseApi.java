@@ -75,6 +75,18 @@ final class JobPulseApi {
     return get("/api/workers");
   }
 
+  /** {@code GET /api/health}: the {@code jobs} array, one entry per job name. */
+  List<JsonNode> health() {
+    JsonNode body = get("/api/health");
+    JsonNode jobs = body.get("jobs");
+    if (jobs == null || !jobs.isArray()) {
+      throw new AssertionError("GET /api/health: no \"jobs\" array in " + body);
+    }
+    List<JsonNode> list = new ArrayList<>();
+    jobs.forEach(list::add);
+    return list;
+  }
+
   /** {@code GET /healthz}: its HTTP status. */
   int healthz() {
     return send("/healthz").statusCode();
