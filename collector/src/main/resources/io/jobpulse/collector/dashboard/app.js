@@ -104,7 +104,17 @@
     return isNaN(d) ? '–' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
   }
 
+  // An exact local time, to the second: what the detail and its history show.
+  function fmtStamp(iso) {
+    const d = new Date(iso);
+    if (!iso || isNaN(d)) return '–';
+    const two = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} `
+      + `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  }
+
   const shortId = (id) => (id ? String(id).slice(0, 8) : '–');
+  const fmtEta = (job) => (typeof job.etaSeconds === 'number' ? fmtSpan(job.etaSeconds * 1000) : '–');
   // Timestamps show as an age; the exact instant stays one hover away.
   const timeCell = (iso) => el('td', { class: 'num', title: iso || null }, iso ? fmtAge(iso) : '–');
 
@@ -227,13 +237,36 @@
 
   function render() {
     const query = filterText();
+    const spot = focusedSpot();
     renderHeader();
     renderWorkers(query);
     renderRunning(query);
     renderFlagged(query);
     renderFailed(query);
     renderHealth(query);
+    restoreFocus(spot);
   }
+
+  // Rows and the detail are rebuilt from each answer: a keyboard user's focus stays on the same
+  // run's link (or the same control) rather than falling back to the page.
+  function focusedSpot() {
+    const active = document.activeElement;
+    const scope = active && active.closest ? active.closest('section[id], aside[id]') : null;
+    if (!scope) return null;
+    return { scope: scope.id, job: active.getAttribute('data-job'), index: focusables(scope).indexOf(active) };
+  }
+
+  function restoreFocus(spot) {
+    const scope = spot && document.getElementById(spot.scope);
+    if (!scope || scope.contains(document.activeElement)) return;
+    const candidates = focusables(scope);
+    const same = candidates[spot.index];
+    const target = same && same.getAttribute('data-job') === spot.job ? same
+      : candidates.find((node) => spot.job && node.getAttribute('data-job') === spot.job);
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  const focusables = (scope) => [...scope.querySelectorAll('a[href], button')];
 
   function setCount(id, n, alarm) {
     const node = $(id);
@@ -287,9 +320,15 @@
       el('span', { class: 'sub mono' }, `${shortId(workerId)} · ${String(worker.state).toLowerCase()}`));
   }
 
+  // The job's name links to its detail: a real link, so it is reachable by keyboard and can be
+  // opened in a new tab.
   function jobCell(job) {
+    const name = job.name || '–';
     return el('td', { class: 'job', title: job.name || null },
-      el('span', { class: 'job-name' }, job.name || '–'),
+      job.id ? el('a', {
+        class: 'job-name job-link', href: jobHref(job.id), 'data-job': job.id,
+        'aria-current': job.id === detail.id ? 'true' : null,
+      }, name) : el('span', { class: 'job-name' }, name),
       job.service ? el('span', { class: 'sub' }, job.service) : null);
   }
 
@@ -318,14 +357,16 @@
     fillTable('#workers', rows, data.workers.length, 'No worker has reported yet.');
   }
 
-  function progressCell(job) {
+  const progressCell = (job) => progressView(job, 'td');
+
+  function progressView(job, tag) {
     const p = job.progress || {};
     const done = typeof p.done === 'number' ? p.done : null;
     const total = typeof p.total === 'number' && p.total > 0 ? p.total : null;
-    if (done === null) return el('td', { class: 'muted' }, '–');
-    if (total === null) return el('td', { class: 'progress-count' }, `${fmtNumber(done)} items`);
+    if (done === null) return el(tag, { class: 'muted' }, '–');
+    if (total === null) return el(tag, { class: 'progress-count' }, `${fmtNumber(done)} items`);
     const pct = Math.max(0, Math.min(100, (100 * done) / total));
-    return el('td', { title: `${pct.toFixed(1)} %` },
+    return el(tag, { title: `${pct.toFixed(1)} %` },
       el('div', { class: 'progress' },
         el('div', { class: 'bar' }, el('div', { class: 'fill', width: `${pct}%` })),
         el('span', { class: 'progress-text' }, `${fmtNumber(done)} / ${fmtNumber(total)}`)));
@@ -340,7 +381,7 @@
       workerCell(job.worker),
       timeCell(job.startedAt),
       progressCell(job),
-      el('td', { class: 'num' }, typeof job.etaSeconds === 'number' ? fmtSpan(job.etaSeconds * 1000) : '–')));
+      el('td', { class: 'num' }, fmtEta(job))));
     fillTable('#running', rows, data.running.length, 'No job is running.');
   }
 
@@ -468,12 +509,224 @@
     return [chart, axis];
   }
 
+  // ---- job detail ----------------------------------------------------------------------------
+  // One run, opened from any list. The URL holds it (?job=<id>, next to ?q=) so a link to it can be
+  // shared; opening and closing are history entries, so Back returns to the run before.
+
+  const CHILD_STATES = ['pending', 'running', 'completed', 'failed', 'crashed', 'lost', 'abandoned'];
+
+  const detail = {
+    id: null, // the run the URL names; null: the panel is closed
+    answer: null, // its last answer from getJson: { body } or { missing: true }; null while loading
+    json: null, // that answer (and its worker) serialized: an unchanged answer is not re-rendered
+    error: null, // why the last request failed, if it did
+    inFlight: null, // the id asked for and not answered yet: one request at a time
+  };
+
+  const urlJob = () => new URLSearchParams(location.search).get('job') || null;
+
+  // A relative link that keeps the rest of the page's state (the filter).
+  function jobHref(id) {
+    const url = new URL(location.href);
+    url.searchParams.set('job', id);
+    return url.search;
+  }
+
+  const runLink = (id) => el('a', { class: 'run-link mono', href: jobHref(id), 'data-job': id }, id);
+
+  function openJob(id) {
+    if (id !== detail.id) {
+      const url = new URL(location.href);
+      if (id) url.searchParams.set('job', id);
+      else url.searchParams.delete('job');
+      history.pushState(null, '', url);
+      syncDetail();
+    }
+    if (id) $('#detail-title').focus();
+  }
+
+  function closeJob() {
+    const id = detail.id;
+    openJob(null);
+    const link = id && document.querySelector(`main a[data-job="${CSS.escape(id)}"]`);
+    if (link) link.focus();
+  }
+
+  // The URL is the truth: open, switch or close the panel to match it.
+  function syncDetail() {
+    const id = urlJob();
+    if (id === detail.id) return;
+    Object.assign(detail, { id, answer: null, json: null, error: null });
+    renderDetail();
+    if (lastSuccessAt) render(); // the lists' links carry the open job
+    loadDetail();
+  }
+
+  async function loadDetail() {
+    const id = detail.id;
+    if (!id || detail.inFlight === id) return;
+    detail.inFlight = id;
+    let answer = null;
+    let error = null;
+    try {
+      answer = await getJson(`api/jobs/${encodeURIComponent(id)}`);
+    } catch (e) {
+      error = e && e.message ? e.message : String(e);
+    } finally {
+      if (detail.inFlight === id) detail.inFlight = null;
+    }
+    if (id !== detail.id) return; // another run was opened meanwhile
+    // The worker's host and state come from the last poll: a change there shows too.
+    const json = answer && JSON.stringify([answer, answer.body && data.workers.find((w) => w.id === answer.body.worker)]);
+    const changed = error !== detail.error || (answer !== null && json !== detail.json);
+    detail.error = error;
+    if (answer) Object.assign(detail, { answer, json });
+    if (changed) renderDetail();
+    else refreshAges();
+  }
+
+  function renderDetail() {
+    const panel = $('#detail');
+    panel.hidden = !detail.id;
+    document.body.classList.toggle('detail-open', Boolean(detail.id));
+    if (!detail.id) return;
+    panel.style.top = `${$('.top').offsetHeight}px`; // below the sticky header
+    const spot = focusedSpot();
+    $('#detail-body').replaceChildren(...detailContent().filter(Boolean));
+    restoreFocus(spot);
+  }
+
+  // Ages ("3m ago") move on between answers; the rest only changes with the run.
+  function refreshAges() {
+    for (const node of $('#detail').querySelectorAll('[data-age]')) node.textContent = fmtAge(node.getAttribute('data-age'));
+  }
+
+  function detailContent() {
+    const { id, answer, error } = detail;
+    if (!answer) {
+      return [el('p', { class: error ? 'detail-note bad' : 'detail-note muted' },
+        error ? `Could not load job ${id}: ${error}` : `Loading job ${id}…`)];
+    }
+    if (answer.missing) {
+      return [el('p', { class: 'detail-note' }, 'no such job ', el('span', { class: 'mono' }, id))];
+    }
+    return [
+      error ? el('p', { class: 'detail-note bad' }, `Refresh failed (${error}): showing the last answer.`) : null,
+      ...jobDetail(answer.body || {}),
+    ];
+  }
+
+  function jobDetail(job) {
+    return [
+      el('div', { class: 'detail-name' },
+        el('span', { class: 'job-name' }, job.name || '–'),
+        statusBadge(job.status),
+        job.flag ? flagBadge(job.flag) : null),
+      el('div', { class: 'mono muted' }, job.id || '–'),
+      job.waitingOn ? waitingOnView(job.waitingOn) : null,
+      facts([
+        ['Flag', flagView(job)],
+        ['Service · worker', [job.service || '–', ' · ', workerView(job.worker)]],
+        ['Business id', el('span', { class: 'mono' }, job.businessId ?? '–')],
+        ['Attempt', [String(job.attempt ?? '–'),
+          job.previousAttemptId ? [' · previous attempt ', runLink(job.previousAttemptId)] : null]],
+        ['Parent', job.parentId ? runLink(job.parentId) : null],
+        ['Duplicate of', job.duplicateOf ? runLink(job.duplicateOf) : null],
+        ['Started', timeView(job.startedAt)],
+        ['Ended', job.endedAt ? [timeView(job.endedAt),
+          typeof job.durationMs === 'number' ? ` · took ${fmtSpan(job.durationMs)}` : null] : null],
+        ['Last seen', timeView(job.lastSeenAt)],
+        ['Progress', [progressView(job, 'div'),
+          typeof job.etaSeconds === 'number' ? el('span', { class: 'sub' }, `ETA ${fmtEta(job)}`) : null]],
+        ['Thread', job.threadName ? [job.threadName, job.threadState ? ` (${job.threadState})` : null,
+          job.stackTop ? el('span', { class: 'sub mono' }, job.stackTop) : null] : null],
+        ['Error', job.error ? errorView(job.error) : null],
+      ]),
+      ...childrenView(job),
+      ...historyView(job.history),
+    ];
+  }
+
+  // A definition list; a fact whose value is null is left out.
+  function facts(rows) {
+    return el('dl', { class: 'facts' }, ...rows.filter(([, value]) => value !== null && value !== undefined)
+      .flatMap(([term, value]) => [el('dt', null, term), el('dd', null, ...[value].flat(Infinity))]));
+  }
+
+  const statusBadge = (status) => el('span', { class: `badge status status-${status}` }, status || '?');
+  const flagBadge = (flag) => el('span', { class: `badge badge-flag flag-${flag.type}` }, flag.type || '?');
+
+  // An exact time with its age, the age kept current by refreshAges().
+  const timeView = (iso) => (iso
+    ? el('span', { title: iso }, fmtStamp(iso), ' (', el('span', { 'data-age': iso }, fmtAge(iso)), ')') : '–');
+
+  function flagView(job) {
+    const flag = job.flag;
+    if (!flag) return job.flaggedThenRecovered ? 'none now: it was flagged, then recovered' : 'none';
+    return [
+      flagBadge(flag), ' ', el('span', { class: 'reason' }, flag.reason || '–'),
+      el('span', { class: 'sub' }, 'flagged ', timeView(flag.flaggedAt),
+        ` · detected in ${fmtSpan(flag.detectionLatencyMs)}`),
+      job.flaggedThenRecovered ? el('span', { class: 'sub recovered-note' }, 'then recovered: a late end arrived') : null,
+    ];
+  }
+
+  function workerView(workerId) {
+    if (!workerId) return '–';
+    const worker = data.workers.find((w) => w.id === workerId);
+    if (!worker) return el('span', { class: 'mono' }, workerId);
+    return el('span', { class: worker.state === 'DEAD' ? 'dead-text' : null, title: workerId },
+      `${worker.host || '?'} `, el('span', { class: 'mono' }, shortId(workerId)),
+      ` · ${String(worker.state).toLowerCase()}`);
+  }
+
+  const errorView = (error) => [
+    el('span', { class: 'mono' }, error.type || '–'),
+    error.category ? [' ', el('span', { class: 'chip' }, error.category)] : null,
+    el('span', { class: 'reason error-message' }, error.message || '–'),
+  ];
+
+  const waitingOnView = (waitingOn) => el('p', { class: 'waiting-on' },
+    'Waiting on child ', runLink(waitingOn.childId), `, which is ${waitingOn.status || '?'}`);
+
+  function childrenView(job) {
+    const children = job.children || {};
+    const crashed = Array.isArray(job.crashedChildren) ? job.crashedChildren : [];
+    if (!children.total && !crashed.length) return [];
+    const waitedOn = job.waitingOn && job.waitingOn.childId;
+    // The API lists at most 100 crashed ids; its count is exact.
+    const unlisted = (children.crashed || 0) - crashed.length;
+    return [
+      el('h3', null, `Children · ${fmtNumber(children.total)}`),
+      el('div', { class: 'card-line child-counts' }, ...CHILD_STATES.filter((state) => children[state] > 0)
+        .map((state) => el('span', { class: `count-chip state-${state.toUpperCase()}` }, `${state} ${fmtNumber(children[state])}`))),
+      crashed.length ? el('ul', { class: 'crashed-children' },
+        ...crashed.map((id) => el('li', { class: id === waitedOn ? 'waited-on' : null },
+          el('span', { class: 'badge badge-flag flag-CRASHED' }, 'CRASHED'), ' ', runLink(id),
+          id === waitedOn ? el('span', { class: 'sub' }, 'the parent is waiting on this child') : null)),
+        unlisted > 0 ? el('li', { class: 'muted' }, `and ${fmtNumber(unlisted)} more`) : null) : null,
+    ];
+  }
+
+  function historyView(list) {
+    const entries = Array.isArray(list) ? list : [];
+    return [
+      el('h3', null, `History · ${fmtNumber(entries.length)}`),
+      entries.length ? el('ol', { class: 'history' }, ...entries.map((entry) => el('li', null,
+        // The spaces only separate the parts when copied or read aloud: the grid ignores them.
+        el('span', { class: 'history-at', title: entry.at || null }, fmtStamp(entry.at)), ' ',
+        statusBadge(entry.status), ' ',
+        el('span', { class: 'history-detail' }, entry.detail || ''))))
+        : el('p', { class: 'muted' }, 'No history recorded.'),
+    ];
+  }
+
   // ---- loop ----------------------------------------------------------------------------------
 
   // Chained timeouts, not setInterval: a slow collector never gets overlapping polls.
   async function loop() {
     try {
-      await poll();
+      await Promise.all([poll(), loadDetail()]);
     } finally {
       setTimeout(loop, REFRESH_MS);
     }
@@ -491,6 +744,26 @@
       history.replaceState(null, '', url);
       render();
     });
+    // One listener for every job link, wherever it is; a modified click (new tab) stays the browser's.
+    document.addEventListener('click', (event) => {
+      const link = event.target.closest && event.target.closest('a[data-job]');
+      if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      openJob(link.getAttribute('data-job'));
+    });
+    $('#detail-close').addEventListener('click', closeJob);
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && detail.id && event.target !== filter) closeJob();
+    });
+    window.addEventListener('popstate', () => {
+      filter.value = new URLSearchParams(location.search).get('q') || '';
+      syncDetail();
+      render();
+    });
+    window.addEventListener('resize', () => {
+      if (detail.id) $('#detail').style.top = `${$('.top').offsetHeight}px`;
+    });
+    syncDetail();
     loop();
   }
 

@@ -1,5 +1,6 @@
 package io.jobpulse.collector.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,6 +38,16 @@ final class ApiStandIn implements AutoCloseable {
   static final String CRASHED_REASON = "worker 7d1c0e55 died: lease closed without goodbye";
   static final String HOSTILE_NAME = "<img src=x onerror=alert(1)>";
   static final String HOSTILE_REASON = "stopped listing the job <script>alert(2)</script>";
+  static final String HOSTILE_ID = "0b1c2d3e4f506172";
+  static final String HOSTILE_HISTORY = "note <img src=x onerror=alert(4)> from the app";
+
+  /** A live parent, flagged STALLED, waiting on its crashed child {@link #CRASHED_ID}. */
+  static final String PARENT_ID = "5e6f708192a3b4c5";
+  static final String PARENT_JOB = "com.acme.billing.MonthEnd#close";
+  static final String PARENT_REASON = "no progress for 10m (at 212 of 500)";
+  /** The first attempt of {@link #PARENT_ID}: no longer stored, so its detail is a 404. */
+  static final String PARENT_PREVIOUS_ATTEMPT = "4d5e6f708192a3b4";
+  static final String CRASHED_ID = "c1d2e3f405162738";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter ISO_MILLIS =
@@ -129,6 +142,17 @@ final class ApiStandIn implements AutoCloseable {
   }
 
   private void answerApi(HttpExchange exchange, String path, String query) throws IOException {
+    if (path.startsWith("/api/jobs/")) {
+      // getPath() is decoded, as the real collector decodes the id.
+      String id = path.substring("/api/jobs/".length());
+      var job = jobs().stream().filter(j -> j.get("id").asText().equals(id)).findFirst();
+      if (job.isPresent()) {
+        send(exchange, 200, detail(job.get()));
+      } else {
+        send(exchange, 404, JSON.createObjectNode().put("error", "no job " + id));
+      }
+      return;
+    }
     switch (path) {
       case "/healthz" -> send(exchange, 200, JSON.createObjectNode().put("status", "ok"));
       case "/api/workers" -> send(exchange, 200, wrap("workers", workers()));
@@ -190,7 +214,7 @@ final class ApiStandIn implements AutoCloseable {
 
   private ArrayNode workers() {
     ArrayNode workers = JSON.createArrayNode();
-    workers.add(worker(ALIVE_WORKER, "billing", 48211, "worker-a.prod", "ALIVE", 2, "a1b2c3d4e5f60718", "a2b3c4d5e6f70819", "a3b4c5d6e7f8091a"));
+    workers.add(worker(ALIVE_WORKER, "billing", 48211, "worker-a.prod", "ALIVE", 2, "a1b2c3d4e5f60718", "a2b3c4d5e6f70819", "a3b4c5d6e7f8091a", PARENT_ID));
     workers.add(worker(DEAD_WORKER, "payments", 39102, "worker-b.prod", "DEAD", 47, "c1d2e3f405162738", "0b1c2d3e4f506172"));
     workers.add(worker(STOPPED_WORKER, "reports", 11873, "worker-c.prod", "STOPPED", 3600));
     return workers;
@@ -229,11 +253,19 @@ final class ApiStandIn implements AutoCloseable {
             .<ObjectNode>set("progress", progress(880, 1000L))
             .<ObjectNode>set(
                 "flag", flag("STUCK", "running 3h 0m, longer than its max runtime of 1h", 20, 1200)),
-        job("c1d2e3f405162738", CRASHED_JOB, "batch-7781", "CRASHED", "payments", DEAD_WORKER)
+        job(PARENT_ID, PARENT_JOB, "month-end-2024-10", "RUNNING", "billing", ALIVE_WORKER)
+            .put("attempt", 2)
+            .put("previousAttemptId", PARENT_PREVIOUS_ATTEMPT)
+            .put("startedAt", ago(Duration.ofMinutes(25)))
+            .<ObjectNode>set("progress", progress(212, 500L))
+            .<ObjectNode>set("waitingOn", JSON.createObjectNode().put("childId", CRASHED_ID).put("status", "CRASHED"))
+            .set("flag", flag("STALLED", PARENT_REASON, 20, 1500)),
+        job(CRASHED_ID, CRASHED_JOB, "batch-7781", "CRASHED", "payments", DEAD_WORKER)
+            .put("parentId", PARENT_ID)
             .put("startedAt", ago(Duration.ofMinutes(12)))
             .<ObjectNode>set("progress", progress(212, 500L))
             .set("flag", flag("CRASHED", CRASHED_REASON, 45, 412)),
-        job("0b1c2d3e4f506172", HOSTILE_NAME, "\"><svg onload=alert(3)>", "LOST", "payments", DEAD_WORKER)
+        job(HOSTILE_ID, HOSTILE_NAME, "\"><svg onload=alert(3)>", "LOST", "payments", DEAD_WORKER)
             .put("startedAt", ago(Duration.ofMinutes(30)))
             .set("flag", flag("LOST", HOSTILE_REASON, 300, 15_250)),
         job("9e8d7c6b5a493827", "com.acme.mail.Digest#send", "digest-weekly", "PENDING", "reports", STOPPED_WORKER)
@@ -268,11 +300,65 @@ final class ApiStandIn implements AutoCloseable {
             .put("lastSeenAt", ago(Duration.ofSeconds(3)))
             .put("flaggedThenRecovered", false);
     job.putNull("flag");
+    job.putNull("previousAttemptId");
     job.putNull("parentId");
+    job.putNull("waitingOn");
     job.putNull("endedAt");
     job.putNull("etaSeconds");
     job.putNull("error");
     return job;
+  }
+
+  /**
+   * {@code GET /api/jobs/{id}}: the run with a history told from its own fields (announced,
+   * flagged, ended), its children's counts and the ids of those that crashed.
+   */
+  private ObjectNode detail(ObjectNode job) {
+    ObjectNode detail = job.deepCopy();
+    String id = job.get("id").asText();
+    String status = job.get("status").asText();
+    List<ObjectNode> history = new ArrayList<>();
+    String announcedAt = job.path("startedAt").isTextual() ? job.get("startedAt").asText() : ago(Duration.ofHours(26));
+    history.add(historyEntry(announcedAt, status.equals("PENDING") ? "PENDING" : "RUNNING",
+        "announced by worker " + job.get("worker").asText()));
+    if (job.get("waitingOn").isObject()) {
+      history.add(historyEntry(ago(Duration.ofSeconds(45)), status,
+          "waiting on child " + CRASHED_ID + ", which is CRASHED"));
+    }
+    JsonNode flag = job.get("flag");
+    if (flag.isObject()) {
+      boolean becameStatus = flag.get("type").asText().equals(status);
+      history.add(historyEntry(flag.get("flaggedAt").asText(), status,
+          becameStatus ? flag.get("reason").asText() : flag.get("type").asText() + ": " + flag.get("reason").asText()));
+    }
+    if (id.equals(HOSTILE_ID)) {
+      history.add(historyEntry(ago(Duration.ofSeconds(200)), status, HOSTILE_HISTORY));
+    }
+    if (job.get("endedAt").isTextual()) {
+      history.add(historyEntry(job.get("endedAt").asText(), status, "ended " + status));
+    }
+    history.sort(Comparator.comparing(entry -> entry.get("at").asText()));
+    detail.putArray("history").addAll(history);
+
+    boolean parent = id.equals(PARENT_ID);
+    detail.putObject("children")
+        .put("pending", parent ? 6 : 0)
+        .put("running", parent ? 2 : 0)
+        .put("completed", parent ? 41 : 0)
+        .put("failed", 0)
+        .put("crashed", parent ? 1 : 0)
+        .put("lost", 0)
+        .put("abandoned", 0)
+        .put("total", parent ? 50 : 0);
+    ArrayNode crashed = detail.putArray("crashedChildren");
+    if (parent) {
+      crashed.add(CRASHED_ID);
+    }
+    return detail;
+  }
+
+  private static ObjectNode historyEntry(String at, String status, String detail) {
+    return JSON.createObjectNode().put("at", at).put("status", status).put("detail", detail);
   }
 
   private static ObjectNode progress(long done, Long total) {

@@ -11,9 +11,12 @@ import io.jobpulse.collector.testing.AgentSpans.Active;
 import io.jobpulse.collector.testing.AgentSpans.Run;
 import io.jobpulse.collector.testing.RunningCollector;
 import io.jobpulse.collector.testing.TestHttp;
+import io.jobpulse.contract.AttributeKeys;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +162,7 @@ class DashboardBrowserTest {
     String flagged = section(dom, "flagged");
     assertTrue(flagged.contains(">" + ApiStandIn.CRASHED_JOB + "<"), () -> "matching job in:\n" + flagged);
     assertFalse(flagged.contains("com.acme.mail.Digest#send"), () -> "other service's job in:\n" + flagged);
-    assertTrue(flagged.contains("<span class=\"n\">2 of 5</span>"), () -> "filtered count in:\n" + flagged);
+    assertTrue(flagged.contains("<span class=\"n\">2 of 6</span>"), () -> "filtered count in:\n" + flagged);
     String workers = section(dom, "workers");
     assertTrue(workers.contains(">worker-b.prod<") && !workers.contains(">worker-a.prod<"), () -> "workers:\n" + workers);
     assertTrue(section(dom, "running").contains("No job is running."), "running jobs of other services shown");
@@ -169,6 +172,8 @@ class DashboardBrowserTest {
   void screenshotForPeopleToReview() throws Exception {
     try (Collector collector = startCollector()) {
       chromium.screenshot(collector.baseUri(), SCREENSHOT);
+      chromium.screenshot(collector.baseUri().resolve("/?job=" + ApiStandIn.PARENT_ID),
+          SCREENSHOT.resolveSibling("dashboard-job-detail.png"));
     }
     BufferedImage image = ImageIO.read(SCREENSHOT.toFile());
     assertEquals(1400, image.getWidth());
@@ -211,6 +216,214 @@ class DashboardBrowserTest {
     assertTrue(pill.contains("pill-bad") && pill.endsWith(">unreachable"), () -> "health pill:\n" + pill);
     assertTrue(section(dom, "flagged").contains(">" + ApiStandIn.CRASHED_REASON + "<"), "last good data dropped");
     assertTrue(section(dom, "workers").contains(">worker-b.prod<"), "last good workers dropped");
+  }
+
+  // ---- the job detail, in a page kept open and driven like a person would ----------------------
+
+  /**
+   * Opens a flagged parent from its list with the mouse: its flag, children and history show, the
+   * crashed child it waits on is called out; that child opens from its link by keyboard; Back
+   * returns to the parent; the close button closes the panel. The URL names the open job throughout.
+   */
+  @Test
+  void aFlaggedParentOpensWithItsHistoryAndTheCrashedChildItWaitsOn() throws Exception {
+    try (Collector collector = startCollector(); Chromium.Tab tab = openTab(collector.baseUri())) {
+      String parentLink = "#flagged a[data-job=\"" + ApiStandIn.PARENT_ID + "\"]";
+      await().atMost(SHOWN_WITHIN).until(() -> tab.exists(parentLink));
+      assertEquals("?job=" + ApiStandIn.PARENT_ID, tab.eval(js(parentLink) + ".getAttribute('href')").asText());
+      assertTrue(tab.eval(js("#detail") + ".hidden").asBoolean(), "detail shown before a click");
+
+      tab.click(parentLink);
+
+      awaitText(tab, "#detail .detail-name .job-name", ApiStandIn.PARENT_JOB);
+      assertFalse(tab.eval(js("#detail") + ".hidden").asBoolean(), "detail hidden");
+      assertEquals("?job=" + ApiStandIn.PARENT_ID, tab.eval("location.search").asText(), "the URL names the open job");
+      assertEquals("detail-title", tab.eval("document.activeElement.id").asText(), "focus moved to the detail");
+      assertEquals("STALLED", tab.text("#detail .detail-name .badge-flag"));
+      String body = tab.text("#detail-body");
+      assertFalse(body.contains("null") || body.contains("undefined"), () -> "a missing value written out in: " + body);
+      String facts = tab.text("#detail .facts");
+      assertTrue(facts.contains(ApiStandIn.PARENT_REASON), () -> "flag reason in: " + facts);
+      assertTrue(facts.contains("detected in 1.5 s"), () -> "detection latency in: " + facts);
+      assertTrue(facts.contains("month-end-2024-10"), () -> "business id in: " + facts);
+      assertTrue(facts.contains("212 / 500"), () -> "progress in: " + facts);
+      await().atMost(SHOWN_WITHIN).untilAsserted(() -> assertTrue(tab.text("#detail .facts").contains("worker-a.prod"),
+          () -> "the worker's host in: " + tab.text("#detail .facts")));
+      assertTrue(tab.exists("#detail .facts a[data-job=\"" + ApiStandIn.PARENT_PREVIOUS_ATTEMPT + "\"]"),
+          "no link to the previous attempt");
+      assertEquals(
+          List.of("pending 6", "running 2", "completed 41", "crashed 1"),
+          texts(tab, "#detail .child-counts .count-chip"),
+          "children counts by status");
+      assertEquals("Waiting on child " + ApiStandIn.CRASHED_ID + ", which is CRASHED", tab.text("#detail .waiting-on"));
+      assertTrue(tab.exists("#detail .crashed-children li.waited-on a[data-job=\"" + ApiStandIn.CRASHED_ID + "\"]"),
+          "the crashed child waited on is not highlighted");
+      List<String> history = texts(tab, "#detail .history li");
+      assertEquals(3, history.size(), () -> "history: " + history);
+      assertTrue(history.get(0).contains("RUNNING announced by worker"), () -> "first entry: " + history);
+      assertTrue(history.get(1).contains("waiting on child " + ApiStandIn.CRASHED_ID + ", which is CRASHED"),
+          () -> "second entry: " + history);
+      assertTrue(history.get(2).contains("STALLED: " + ApiStandIn.PARENT_REASON), () -> "third entry: " + history);
+      assertTrue(tab.exists(parentLink + "[aria-current=\"true\"]"), "the open job is not marked in its list");
+
+      // The child, by keyboard: focus its link, press Enter.
+      tab.focus("#detail .waiting-on a");
+      tab.press("Enter");
+      awaitText(tab, "#detail .detail-name .job-name", ApiStandIn.CRASHED_JOB);
+      assertEquals("?job=" + ApiStandIn.CRASHED_ID, tab.eval("location.search").asText());
+      assertTrue(tab.text("#detail .facts").contains(ApiStandIn.CRASHED_REASON), "the child's crash reason");
+      assertTrue(tab.exists("#detail .facts a[data-job=\"" + ApiStandIn.PARENT_ID + "\"]"), "no link to the parent");
+      assertTrue(texts(tab, "#detail .history li").stream().anyMatch(e -> e.contains("CRASHED " + ApiStandIn.CRASHED_REASON)),
+          "the crash in the child's history");
+
+      tab.eval("history.back()");
+      awaitText(tab, "#detail .detail-name .job-name", ApiStandIn.PARENT_JOB);
+      assertEquals("?job=" + ApiStandIn.PARENT_ID, tab.eval("location.search").asText());
+
+      tab.click("#detail-close");
+      await().atMost(SHOWN_WITHIN).until(() -> tab.eval(js("#detail") + ".hidden").asBoolean());
+      assertEquals("", tab.eval("location.search").asText(), "the closed job stays in the URL");
+      assertEquals(ApiStandIn.PARENT_ID, tab.eval("document.activeElement.getAttribute('data-job')").asText(),
+          "focus did not return to the job's link");
+      assertNothingInjected(tab);
+    }
+  }
+
+  /** A shared link opens its job; the job's hostile name, reason and history are text there too. */
+  @Test
+  void aSharedLinkOpensItsJobAndItsHostileStringsStayText() throws Exception {
+    URI link = URI.create("/?q=payments&job=" + ApiStandIn.HOSTILE_ID);
+    try (Collector collector = startCollector(); Chromium.Tab tab = openTab(collector.baseUri().resolve(link))) {
+      awaitText(tab, "#detail .history", ApiStandIn.HOSTILE_HISTORY);
+      assertEquals(ApiStandIn.HOSTILE_NAME, tab.text("#detail .detail-name .job-name"));
+      assertTrue(tab.text("#detail .facts").contains(ApiStandIn.HOSTILE_REASON), "hostile reason as text");
+      assertEquals(0, tab.eval("document.querySelectorAll('img').length").asInt(), "<img> elements");
+      assertEquals(0, tab.eval("[...document.querySelectorAll('#detail *')]"
+          + ".filter((n) => [...n.attributes].some((a) => a.name.startsWith('on'))).length").asInt(),
+          "elements with inline event handlers");
+      // The filter stays beside the job, in the page and in the links it renders.
+      assertEquals("payments", tab.eval(js("#filter") + ".value").asText());
+      await().atMost(SHOWN_WITHIN).until(() -> tab.exists("#flagged a[data-job=\"" + ApiStandIn.HOSTILE_ID + "\"]"));
+      assertEquals("?q=payments&job=" + ApiStandIn.HOSTILE_ID,
+          tab.eval(js("#flagged a[data-job=\"" + ApiStandIn.HOSTILE_ID + "\"]") + ".getAttribute('href')").asText());
+      assertNothingInjected(tab);
+    }
+  }
+
+  /** A run the collector does not know (deleted, or a mistyped link) says so. */
+  @Test
+  void aRunTheCollectorDoesNotKnowSaysNoSuchJob() throws Exception {
+    try (Collector collector = startCollector();
+        Chromium.Tab tab = openTab(collector.baseUri().resolve("/?job=" + ApiStandIn.PARENT_ID))) {
+      String previousAttempt = "#detail .facts a[data-job=\"" + ApiStandIn.PARENT_PREVIOUS_ATTEMPT + "\"]";
+      await().atMost(SHOWN_WITHIN).until(() -> tab.exists(previousAttempt));
+      tab.click(previousAttempt);
+      awaitText(tab, "#detail-body", "no such job " + ApiStandIn.PARENT_PREVIOUS_ATTEMPT);
+      assertEquals("?job=" + ApiStandIn.PARENT_PREVIOUS_ATTEMPT, tab.eval("location.search").asText());
+
+      String hostileId = "<img src=x onerror=alert(5)>";
+      tab.navigate(collector.baseUri().resolve("/?job=" + URLEncoder.encode(hostileId, StandardCharsets.UTF_8)));
+      awaitText(tab, "#detail-body", "no such job " + hostileId);
+      assertNothingInjected(tab);
+    }
+  }
+
+  /**
+   * The detail against the real collector's API: a parent whose worker lives, a child whose
+   * worker dies; the collector marks the child CRASHED and the parent waiting on it.
+   */
+  @Test
+  void theRealCollectorsParentWaitingOnItsCrashedChildIsShown() throws Exception {
+    TestHttp http = new TestHttp();
+    AgentSpans parentWorker = new AgentSpans("billing");
+    AgentSpans childWorker = new AgentSpans("billing");
+    long now = System.currentTimeMillis();
+    Run parent = Run.create("com.acme.billing.MonthEnd#close", now - 5_000);
+    Run child = Run.create(HOSTILE_NAME, now - 4_000);
+    try (RunningCollector collector = new RunningCollector(tmp.resolve("data"))) {
+      // The parent's worker beats once a minute: alive throughout. The child's announces 200 ms
+      // and falls silent: dead after 3 × 200 ms.
+      http.export(collector.otlpPort(), parentWorker.request(parentWorker.jobStart(parent, now - 4_900),
+          parentWorker.heartbeat(60_000, now, new Active(parent, 3, 10L, "WAITING"))));
+      http.export(collector.otlpPort(), childWorker.request(
+          childWorker.jobStart(child, now - 3_900, AgentSpans.string(AttributeKeys.JOB_PARENT_ID, parent.id())),
+          childWorker.heartbeat(200, now, new Active(child, 1, null, "RUNNABLE"))));
+      await().atMost(Duration.ofSeconds(15)).until(() ->
+          http.getJson(collector.api("/api/jobs/" + parent.id())).path("waitingOn").path("childId").asText().equals(child.id()));
+
+      try (Chromium.Tab tab = openTab(URI.create(collector.api("/?job=" + parent.id())))) {
+        awaitText(tab, "#detail .waiting-on", "Waiting on child " + child.id() + ", which is CRASHED");
+        assertEquals(parent.name(), tab.text("#detail .detail-name .job-name"));
+        assertEquals(List.of("crashed 1"), texts(tab, "#detail .child-counts .count-chip"));
+        assertTrue(texts(tab, "#detail .history li").stream().anyMatch(e -> e.contains("waiting on child " + child.id())),
+            "the wait in the parent's history");
+
+        tab.click("#detail .crashed-children a[data-job=\"" + child.id() + "\"]");
+        awaitText(tab, "#detail .detail-name .job-name", HOSTILE_NAME);
+        assertEquals("CRASHED", tab.text("#detail .detail-name .badge-flag"));
+        assertTrue(tab.exists("#detail .facts a[data-job=\"" + parent.id() + "\"]"), "no link to the parent");
+        assertTrue(texts(tab, "#detail .history li").stream().anyMatch(e -> e.startsWith("20") && e.contains("CRASHED")),
+            "the crash in the child's history");
+        assertNothingInjected(tab);
+      }
+    }
+  }
+
+  private static final Duration SHOWN_WITHIN = Duration.ofSeconds(20);
+
+  /**
+   * Installed before the page's own script: records any dialog the page opens and any script or
+   * image the content security policy blocked, which is what injected markup would attempt.
+   */
+  private static final String TRIPWIRES =
+      """
+      window.__dialogs = [];
+      window.__violations = [];
+      for (const name of ['alert', 'confirm', 'prompt']) window[name] = (m) => { window.__dialogs.push(String(m)); };
+      document.addEventListener('securitypolicyviolation',
+          (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      """;
+
+  private Chromium.Tab openTab(URI page) throws Exception {
+    Chromium.Tab tab = chromium.open();
+    try {
+      tab.beforeEachDocument(TRIPWIRES);
+      tab.navigate(page);
+      return tab;
+    } catch (RuntimeException | Error e) {
+      tab.close();
+      throw e;
+    }
+  }
+
+  private static void assertNothingInjected(Chromium.Tab tab) {
+    assertEquals("[]", tab.eval("JSON.stringify(window.__dialogs)").asText(), "dialogs the page opened");
+    assertEquals("[]", tab.eval("JSON.stringify(window.__violations)").asText(), "content security policy violations");
+  }
+
+  /** Waits until the element exists and its text contains {@code expected}. */
+  private static void awaitText(Chromium.Tab tab, String selector, String expected) {
+    await().atMost(SHOWN_WITHIN).untilAsserted(() -> {
+      String text = tab.text(selector);
+      assertTrue(text != null && text.contains(expected),
+          () -> selector + " should contain \"" + expected + "\" but is: " + text);
+    });
+  }
+
+  private static List<String> texts(Chromium.Tab tab, String selector) {
+    List<String> texts = new ArrayList<>();
+    tab.eval("[...document.querySelectorAll(" + quote(selector) + ")].map((n) => n.textContent)")
+        .forEach(text -> texts.add(text.asText()));
+    return texts;
+  }
+
+  /** A script expression for the first element matching {@code selector}. */
+  private static String js(String selector) {
+    return "document.querySelector(" + quote(selector) + ")";
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** The element with this id, from its opening tag to the end of the element's type. */
