@@ -14,30 +14,17 @@ import java.util.List;
  *
  * <p>Liveness is judged on the collector's clock only (receive times). The collector's own
  * downtime is not the workers' fault: every worker's last sign of life counts as at least the
- * moment the collector began listening again ({@link #listeningSince}) plus the time a worker
- * needs to find it back ({@link #RECONNECT_ALLOWANCE_MS}), so after a restart nothing is flagged
- * before one full timeout and that allowance have passed — however long opening the store took.
+ * moment the collector began listening again ({@link #listeningSince}), so after a restart nothing
+ * is flagged before one full timeout has passed — however long opening the store took.
  *
  * <p>Runs on the ingest thread (see {@code IngestLoop}), serialized with ingest. A tick looks at
  * the live workers only, never at stored history.
  */
 public final class HeartbeatDetector implements Detector {
 
-  /**
-   * How long after the collector listens again a live worker may take to get a span through: its
-   * exporter retries a failed export after a backoff of up to a second (the agent's retry policy),
-   * its spans wait behind that export, and a busy machine slows both. Without it a worker with a
-   * short interval (500 ms: a 1.5 s timeout) was flagged CRASHED by a restarted collector it had
-   * not yet reached.
-   */
-  public static final long RECONNECT_ALLOWANCE_MS = 2_000;
-
   private final int heartbeatMisses;
   private final LeasePings pings;
-  /**
-   * No silence counts from before this: the collector's start, then the moment workers could reach
-   * it again. Written once the ports are bound (start-up thread), read by ticks (ingest thread).
-   */
+  /** Written once the ports are bound (start-up thread), read by ticks (ingest thread). */
   private volatile long collectorStartedAt;
   /** How many workers the last tick checked; ingest thread only. */
   private int examined;
@@ -56,12 +43,9 @@ public final class HeartbeatDetector implements Detector {
     this.pings = pings;
   }
 
-  /**
-   * Starts the restart grace: workers can reach the collector again from {@code now}, and are given
-   * {@link #RECONNECT_ALLOWANCE_MS} more to do so.
-   */
+  /** Starts the restart grace at {@code now}: the moment workers can reach the collector again. */
   public void listeningSince(long now) {
-    collectorStartedAt = now + RECONNECT_ALLOWANCE_MS;
+    collectorStartedAt = now;
   }
 
   @Override
