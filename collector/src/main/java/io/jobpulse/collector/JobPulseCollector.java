@@ -126,7 +126,6 @@ public final class JobPulseCollector implements AutoCloseable {
       ingest = new IngestLoop(stateMachine, new MeasuredDetector(heartbeats, runs,
           new WorkerRetention(config.workerRetention()), metrics.detector()),
           config.clock(), config.ingestQueueCapacity(), config.detectorTick());
-      ingest.start();
       bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
       apiExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -154,6 +153,11 @@ public final class JobPulseCollector implements AutoCloseable {
       long listeningSince = config.clock().millis();
       heartbeats.listeningSince(listeningSince);
       runs.listeningSince(listeningSince);
+      // Only now may the detector judge: its first tick used to come while the ports were still
+      // being bound, with the grace counted from before the store was opened, and a slow start
+      // (seconds on a busy host) flagged CRASHED every live worker that could not reach it yet.
+      // Requests accepted meanwhile wait in the queue.
+      ingest.start();
       return this;
     } catch (RuntimeException e) {
       stop();

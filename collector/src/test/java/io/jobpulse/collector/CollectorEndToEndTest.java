@@ -16,8 +16,10 @@ import io.jobpulse.contract.JobOutcome;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -158,6 +160,65 @@ class CollectorEndToEndTest {
           assertEquals("CRASHED", http.getJson(collector.api("/api/jobs/" + running.id())).path("status").asText()));
       JsonNode flag = http.getJson(collector.api("/api/jobs/" + running.id())).path("flag");
       assertTrue(flag.path("reason").asText().contains("for 63100 ms (3 missed × 1000 ms)"), flag.toString());
+    }
+  }
+
+  @Test
+  void aRestartingCollectorJudgesNoWorkerBeforeItListensAgain() {
+    SpeedClock clock = new SpeedClock(System.currentTimeMillis());
+    Run running = Run.create("com.acme.Long#run", clock.millis());
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.clock(clock))) {
+      http.export(collector.otlpPort(), agent.request(agent.jobStart(running, clock.millis()),
+          agent.heartbeat(1000, clock.millis(), new Active(running, 1, null, "RUNNABLE"))));
+    } // the worker is silent from here on: it will be flagged, but only once the collector listens
+    // From here collector time runs 1,000× faster: a start-up of 100 ms is 100 s to the detector,
+    // far past the worker's 3 s timeout, as seconds of start-up are on a busy host.
+    clock.speed(1_000);
+    // A tick every millisecond: one would fall inside the start-up if the detector ran during it.
+    try (RunningCollector collector = new RunningCollector(dir, b -> b.clock(clock).detectorTick(Duration.ofMillis(1)))) {
+      long listening = clock.millis(); // the ports are bound, the grace has begun
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertEquals("CRASHED", http.getJson(collector.api("/api/jobs/" + running.id())).path("status").asText()));
+      JsonNode flag = http.getJson(collector.api("/api/jobs/" + running.id())).path("flag");
+      long flaggedAt = Instant.parse(flag.path("flaggedAt").asText()).toEpochMilli();
+      assertTrue(flaggedAt > listening, "flagged at " + flaggedAt + ", before the collector listened at " + listening);
+    }
+  }
+
+  /** A clock standing still until told to run, then that many times faster than real time. */
+  private static final class SpeedClock extends Clock {
+    private volatile long baseMillis;
+    private volatile long baseNanos = System.nanoTime();
+    private volatile long speed;
+
+    SpeedClock(long millis) {
+      baseMillis = millis;
+    }
+
+    synchronized void speed(long speed) {
+      baseMillis = millis();
+      baseNanos = System.nanoTime();
+      this.speed = speed;
+    }
+
+    @Override
+    public long millis() {
+      return baseMillis + (System.nanoTime() - baseNanos) / 1_000_000 * speed;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
     }
   }
 
