@@ -1,7 +1,9 @@
 package io.jobpulse.collector.store;
 
+import io.jobpulse.collector.state.JobStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 /**
  * Key layouts. Index keys put the inverted sort time in 8 big-endian bytes before the id, so that
@@ -10,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 final class Keys {
 
   private static final byte SEPARATOR = 0;
+  /** Each status's name, the value of its runs' time index entries: built once, written per run. */
+  private static final byte[][] STATUS_NAMES = Stream.of(JobStatus.values())
+      .map(status -> status.name().getBytes(StandardCharsets.UTF_8))
+      .toArray(byte[][]::new);
 
   static byte[] id(String id) {
     return id.getBytes(StandardCharsets.UTF_8);
@@ -24,6 +30,14 @@ final class Keys {
         .putLong(Long.MAX_VALUE - sortTime)
         .put(idBytes)
         .array();
+  }
+
+  /**
+   * The value of a run's time index entry: its status's name (shared, never to be modified).
+   * Entries written before it was are empty.
+   */
+  static byte[] status(JobStatus status) {
+    return STATUS_NAMES[status.ordinal()];
   }
 
   /** {@code <inverted time><id>}. */

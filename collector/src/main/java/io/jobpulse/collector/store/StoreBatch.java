@@ -43,6 +43,7 @@ public final class StoreBatch implements AutoCloseable {
       if (before != null && timeMoved) {
         batch.delete(store.jobsByTime, Keys.timeIndex(before.sortTime(), before.id()));
       }
+      boolean statusChanged = before == null || before.status() != after.status();
       boolean parentMoved = before == null || !Objects.equals(before.parentId(), after.parentId());
       if (before != null && parentMoved && before.parentId() != null) {
         batch.delete(store.children, Keys.child(before.parentId(), before.id()));
@@ -57,8 +58,8 @@ public final class StoreBatch implements AutoCloseable {
           batch.put(store.jobsByLabel, key, EMPTY);
         }
       }
-      if (timeMoved) {
-        batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), EMPTY);
+      if (timeMoved || statusChanged) {
+        batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), Keys.status(after.status()));
       }
       if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
         batch.put(store.children, Keys.child(after.parentId(), after.id()),
@@ -170,16 +171,25 @@ public final class StoreBatch implements AutoCloseable {
    * little; the statuses of ordinary runs keep empty entries.
    */
   private static boolean carriesRecord(Job job, int index) {
-    return index > 0 || JobStore.isFlagLabel(job.status().name());
+    return index > 0 || !listsStatus(job) || JobStore.isFlagLabel(job.status().name());
   }
 
-  /** A run is listed under its status and, when different, its flag type. */
+  /**
+   * A run is listed under its status, unless it is {@link JobStore#TIME_LISTED}, and under its
+   * flag type when it has one of another name. The status's entry comes first.
+   */
   private static byte[][] labelKeys(Job job) {
-    byte[] status = Keys.labelIndex(job.status().name(), job.sortTime(), job.id());
-    if (job.flag() == null || job.flag().type().name().equals(job.status().name())) {
-      return new byte[][] {status};
+    boolean listsFlag = job.flag() != null && !job.flag().type().name().equals(job.status().name());
+    byte[] flag = listsFlag ? Keys.labelIndex(job.flag().type().name(), job.sortTime(), job.id()) : null;
+    if (!listsStatus(job)) {
+      return listsFlag ? new byte[][] {flag} : NO_KEYS;
     }
-    return new byte[][] {status, Keys.labelIndex(job.flag().type().name(), job.sortTime(), job.id())};
+    byte[] status = Keys.labelIndex(job.status().name(), job.sortTime(), job.id());
+    return listsFlag ? new byte[][] {status, flag} : new byte[][] {status};
+  }
+
+  private static boolean listsStatus(Job job) {
+    return job.status() != JobStore.TIME_LISTED;
   }
 
   private static boolean containsKey(byte[][] keys, byte[] key) {

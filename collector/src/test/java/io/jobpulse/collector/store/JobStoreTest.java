@@ -13,14 +13,17 @@ import io.jobpulse.collector.state.JobStatus;
 import io.jobpulse.collector.state.Worker;
 import io.jobpulse.collector.state.WorkerIdentity;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.RocksIterator;
 
 class JobStoreTest {
 
@@ -97,6 +100,64 @@ class JobStoreTest {
       assertEquals(List.of("c3", "c2", "c1"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
       assertEquals(crashed.get(1), store.jobs(new JobQuery("CRASHED", null, null, 10)).get(1));
       assertEquals(List.of("c2"), ids(store.jobs(new JobQuery("CRASHED", null, null, 1, JobQuery.cursorOf(crashed.get(2)), 0))));
+    }
+  }
+
+  @Test
+  void completedRunsAreListedFromTheTimeIndexAlone() throws Exception {
+    try (JobStore store = JobStore.open(dir)) {
+      Job a = job("a", 1000, JobStatus.RUNNING).build();
+      Job b = job("b", 2000, JobStatus.COMPLETED).build();
+      Job c = job("c", 3000, JobStatus.FAILED).build();
+      // Reconciled after a crash: COMPLETED by the time index, CRASHED by its flag's label.
+      Job d = job("d", 4000, JobStatus.COMPLETED).flag(new Flag(FlagType.CRASHED, "gone", 4500, 10))
+          .flaggedThenRecovered(true).build();
+      for (Job job : List.of(a, b, c, d)) {
+        write(store, null, job);
+      }
+      assertEquals(List.of("d", "b"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10))));
+      assertEquals(List.of("b"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10, JobQuery.cursorOf(d), 0))));
+      assertEquals(List.of("d"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
+
+      Job aDone = a.toBuilder().status(JobStatus.COMPLETED).endedAt(5000L).build();
+      write(store, a, aDone); // its time index entry stays put and names its new status
+      assertEquals(List.of("d", "b", "a"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10))));
+      assertEquals(List.of(), ids(store.jobs(new JobQuery("RUNNING", null, null, 10))));
+      assertEquals(List.of("d", "c", "b", "a"), ids(store.jobs(new JobQuery(null, null, null, 10))));
+      assertEquals(List.of("d", "b", "a"), ids(store.jobsWithStatus(JobStatus.COMPLETED)));
+      assertEquals(Map.of("COMPLETED", 3L, "FAILED", 1L, "CRASHED", 1L), store.countByLabel());
+      assertEquals(List.of("CRASHED", "FAILED"), labels(store), "no COMPLETED entry in the label index");
+
+      try (StoreBatch batch = store.newBatch()) {
+        store.write(batch.deleteJob(b).deleteJob(d));
+      }
+      assertEquals(List.of("a"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10))));
+      assertEquals(List.of("FAILED"), labels(store));
+    }
+  }
+
+  @Test
+  void aStoreThatListedCompletedRunsByLabelIsMovedOnceAtOpen() throws Exception {
+    List<Job> completed = List.of(job("c1", 1000, JobStatus.COMPLETED).build(), job("c2", 2000, JobStatus.COMPLETED).build());
+    Job failed = job("f", 1500, JobStatus.FAILED).build();
+    try (JobStore store = JobStore.open(dir)) {
+      write(store, null, failed);
+      // As versions before wrote them: a label entry per COMPLETED run, empty time index values.
+      try (StoreBatch batch = store.newBatch()) {
+        for (Job job : completed) {
+          batch.writeBatch().put(store.jobs, Keys.id(job.id()), JobCodec.encode(job));
+          batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("COMPLETED", job.sortTime(), job.id()), new byte[0]);
+          batch.writeBatch().put(store.jobsByTime, Keys.timeIndex(job.sortTime(), job.id()), new byte[0]);
+        }
+        batch.writeBatch().delete(store.meta, "layout:time-listed".getBytes(StandardCharsets.UTF_8));
+        store.write(batch);
+      }
+      assertEquals(List.of("COMPLETED", "COMPLETED", "FAILED"), labels(store));
+    }
+    try (JobStore store = JobStore.open(dir)) {
+      assertEquals(List.of("c2", "c1"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10))));
+      assertEquals(List.of("c2", "f", "c1"), ids(store.jobs(new JobQuery(null, null, null, 10))));
+      assertEquals(List.of("FAILED"), labels(store));
     }
   }
 
@@ -189,6 +250,18 @@ class JobStoreTest {
     try (StoreBatch batch = store.newBatch()) {
       store.write(batch.putJob(before, after));
     }
+  }
+
+  /** The label of each label index entry, in key order. */
+  private static List<String> labels(JobStore store) {
+    List<String> labels = new ArrayList<>();
+    try (RocksIterator it = store.iterator(store.jobsByLabel)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        labels.add(key.substring(0, key.indexOf('\0')));
+      }
+    }
+    return labels;
   }
 
   private static List<String> ids(List<Job> jobs) {
