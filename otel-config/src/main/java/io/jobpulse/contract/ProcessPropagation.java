@@ -6,7 +6,7 @@ package io.jobpulse.contract;
  */
 public final class ProcessPropagation {
 
-  /** The parent run's {@code jobpulse.job.id}: 16 lowercase hex digits. */
+  /** The parent run's {@code jobpulse.job.id}: 28 lowercase hex digits ending with its span id. */
   public static final String PARENT_JOB_ID_ENV = "JOBPULSE_PARENT_JOB_ID";
 
   /**

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Lends a running job's identity to a process it starts: the two {@link ProcessPropagation}
- * variables go into the {@code ProcessBuilder}'s environment for its {@code start()} and are
+ * variables (the run's {@code jobpulse.job.id}, {@link JobRun#id()}; its trace and span ids) go
+ * into the {@code ProcessBuilder}'s environment for its {@code start()} and are
  * taken back after, so that a builder the application reuses later, outside the job, names no
  * stale parent.
  *
@@ -47,8 +48,10 @@ public final class ChildEnvironment {
         || !Objects.equals(previousTrace, inherited.get(ProcessPropagation.PARENT_TRACE_ENV))) {
       return null; // the application's own choice
     }
-    String jobId = SpanId.fromLong(run.spanId());
-    String trace = TraceId.fromLongs(run.traceIdHigh(), run.traceIdLow()) + ProcessPropagation.TRACE_SEPARATOR + jobId;
+    // The id the reporter gives the run's span, whether or not it has opened it yet.
+    String jobId = run.id();
+    String trace = TraceId.fromLongs(run.traceIdHigh(), run.traceIdLow()) + ProcessPropagation.TRACE_SEPARATOR
+        + SpanId.fromLong(run.spanId());
     environment.put(ProcessPropagation.PARENT_JOB_ID_ENV, jobId);
     environment.put(ProcessPropagation.PARENT_TRACE_ENV, trace);
     return new ChildEnvironment(environment, jobId, previousJobId, trace, previousTrace);

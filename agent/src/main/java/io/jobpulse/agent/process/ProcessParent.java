@@ -1,6 +1,7 @@
 package io.jobpulse.agent.process;
 
 import io.jobpulse.agent.log.AgentLog;
+import io.jobpulse.agent.run.RunId;
 import io.jobpulse.contract.ProcessPropagation;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanId;
@@ -41,13 +42,17 @@ public final class ProcessParent {
     ProcessParent parent = parse(jobId, trace);
     if (parent == null) {
       AgentLog.warnOnce("process-parent", "ignoring " + ProcessPropagation.PARENT_JOB_ID_ENV + "='" + jobId + "' and "
-          + ProcessPropagation.PARENT_TRACE_ENV + "='" + trace + "': expected a 16-hex-digit job id and <32 hex digits>"
-          + ProcessPropagation.TRACE_SEPARATOR + "<the same 16 hex digits>; this process's jobs start their own traces");
+          + ProcessPropagation.PARENT_TRACE_ENV + "='" + trace + "': expected <32 hex digits>"
+          + ProcessPropagation.TRACE_SEPARATOR + "<16 hex digits> and a job id of 28 hex digits ending with those 16 (or equal to them);"
+          + " this process's jobs start their own traces");
     }
     return parent;
   }
 
-  /** {@code null} unless both values are well formed and name the same span. */
+  /**
+   * {@code null} unless both values are well formed and name the same span: the job id is that
+   * span's run's ({@link RunId}), or, as agents before it wrote it, the span id itself.
+   */
   static ProcessParent parse(String jobId, String trace) {
     int traceLength = TraceId.getLength();
     if (jobId == null || trace == null || trace.length() != traceLength + 1 + SpanId.getLength()
@@ -56,7 +61,7 @@ public final class ProcessParent {
     }
     String traceId = trace.substring(0, traceLength);
     String spanId = trace.substring(traceLength + 1);
-    if (!TraceId.isValid(traceId) || !SpanId.isValid(spanId) || !spanId.equals(jobId)) {
+    if (!TraceId.isValid(traceId) || !SpanId.isValid(spanId) || !RunId.names(jobId, spanId)) {
       return null;
     }
     SpanContext context = SpanContext.createFromRemoteParent(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());

@@ -7,6 +7,7 @@ import io.jobpulse.agent.instrument.preset.RunFacts;
 import io.jobpulse.agent.log.AgentLog;
 import io.jobpulse.agent.process.ProcessParent;
 import io.jobpulse.agent.run.JobRun;
+import io.jobpulse.agent.run.RunClock;
 import io.jobpulse.agent.run.RunRecorder;
 import io.jobpulse.contract.AttributeKeys;
 import io.jobpulse.contract.JobOutcome;
@@ -40,7 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * sends the heartbeat and, at exit, abandons what still runs. When span export recovers after
  * failing, every run in progress is announced again (same ids), so that a collector that lost it
  * learns it again. A run's job span gets the ids the run drew on its own thread ({@link RunIds});
- * in a process started by a job, root runs are that job's children. Wire contract:
+ * its {@code jobpulse.job.id} is {@link JobRun#id()}: the run's start time, then that span id.
+ * In a process started by a job, root runs are that job's children. Spans are dated by {@link
+ * RunClock}. Wire contract:
  * otel-config/README.md.
  *
  * <p>Threading: {@link #tick} runs on the reporter thread and {@link #stop} on the shutdown hook;
@@ -91,7 +94,6 @@ final class Reporter {
   private final long heartbeatIntervalNanos;
   private final boolean shortRunsAsSpans;
   private final ExportStatus export;
-  private final NanoClock clock = new NanoClock();
   private final ArgumentReader arguments = new ArgumentReader();
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -167,10 +169,10 @@ final class Reporter {
       }
       tracer.spanBuilder(SpanNames.WORKER_STOP)
           .setNoParent()
-          .setStartTimestamp(clock.epochNanos(now), TimeUnit.NANOSECONDS)
+          .setStartTimestamp(RunClock.epochNanos(now), TimeUnit.NANOSECONDS)
           .setAttribute(ABANDONED_JOBS, abandoned)
           .startSpan()
-          .end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
+          .end(RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
       stopped = true;
       return abandoned;
     } finally {
@@ -344,13 +346,13 @@ final class Reporter {
   private void sendStart(TrackedRun run, long now) {
     SpanBuilder start = tracer.spanBuilder(SpanNames.JOB_START)
         .setParent(Context.root().with(run.span))
-        .setStartTimestamp(clock.epochNanos(run.run.startNanos()), TimeUnit.NANOSECONDS);
+        .setStartTimestamp(RunClock.epochNanos(run.run.startNanos()), TimeUnit.NANOSECONDS);
     runAttributes(start, run);
     start.setAttribute(DONE, run.done());
     if (run.run.isTask()) {
       start.setAttribute(QUEUE_WAIT_MS, queueWaitMillis(run));
     }
-    start.startSpan().end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
+    start.startSpan().end(RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -372,9 +374,9 @@ final class Reporter {
   private void sendPending(TrackedRun run, long now) {
     SpanBuilder pending = tracer.spanBuilder(SpanNames.JOB_PENDING)
         .setParent(Context.root().with(run.span))
-        .setStartTimestamp(clock.epochNanos(run.run.queuedNanos()), TimeUnit.NANOSECONDS);
+        .setStartTimestamp(RunClock.epochNanos(run.run.queuedNanos()), TimeUnit.NANOSECONDS);
     runAttributes(pending, run);
-    pending.startSpan().end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
+    pending.startSpan().end(RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
   }
 
   /** Export works again after failing: what the collector may have missed is said again. */
@@ -405,7 +407,7 @@ final class Reporter {
     }
     // A task's span opens at its enqueue time when it is announced while it still waits.
     long startNanos = run.run.started() ? run.run.startNanos() : run.run.queuedNanos();
-    SpanBuilder builder = tracer.spanBuilder(SpanNames.JOB).setStartTimestamp(clock.epochNanos(startNanos), TimeUnit.NANOSECONDS);
+    SpanBuilder builder = tracer.spanBuilder(SpanNames.JOB).setStartTimestamp(RunClock.epochNanos(startNanos), TimeUnit.NANOSECONDS);
     if (run.parent != null) {
       openSpan(run.parent);
       builder.setParent(Context.root().with(run.parent.span));
@@ -420,7 +422,7 @@ final class Reporter {
     } finally {
       ids.clear();
     }
-    run.id = run.span.getSpanContext().getSpanId();
+    run.id = run.run.id(); // what its thread lends a process it starts: same rule, same clock
     run.span.setAttribute(JOB_ID, run.id);
     AttributesBuilder attributes = Attributes.builder();
     runAttributesTo(attributes, run);
@@ -437,7 +439,7 @@ final class Reporter {
       run.span.setAttribute(QUEUE_WAIT_MS, queueWaitMillis(run));
       run.span.setAttribute(THREAD_NAME, run.run.thread().getName());
     }
-    run.span.end(clock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
+    run.span.end(RunClock.epochNanos(endNanos), TimeUnit.NANOSECONDS);
   }
 
   private void recordFailure(TrackedRun run, Throwable thrown) {
@@ -448,7 +450,7 @@ final class Reporter {
       event.put(EXCEPTION_MESSAGE, message);
     }
     event.put(EXCEPTION_STACKTRACE, stackTrace(thrown));
-    run.span.addEvent(SpanNames.EVENT_EXCEPTION, event.build(), clock.epochNanos(run.run.endNanos()), TimeUnit.NANOSECONDS);
+    run.span.addEvent(SpanNames.EVENT_EXCEPTION, event.build(), RunClock.epochNanos(run.run.endNanos()), TimeUnit.NANOSECONDS);
   }
 
   private void heartbeat(long now) {
@@ -456,7 +458,7 @@ final class Reporter {
     List<String> pending = new ArrayList<>();
     Span span = tracer.spanBuilder(SpanNames.WORKER_HEARTBEAT)
         .setNoParent()
-        .setStartTimestamp(clock.epochNanos(now), TimeUnit.NANOSECONDS)
+        .setStartTimestamp(RunClock.epochNanos(now), TimeUnit.NANOSECONDS)
         .setAttribute(INTERVAL_MS, TimeUnit.NANOSECONDS.toMillis(heartbeatIntervalNanos))
         .startSpan();
     for (TrackedRun run : tracked) {
@@ -492,7 +494,7 @@ final class Reporter {
       if (run.total() >= 0) {
         event.put(TOTAL, run.total());
       }
-      span.addEvent(SpanNames.EVENT_JOB_ACTIVE, event.build(), clock.epochNanos(now), TimeUnit.NANOSECONDS);
+      span.addEvent(SpanNames.EVENT_JOB_ACTIVE, event.build(), RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
     }
     for (Map.Entry<String, Summary> entry : summaries.entrySet()) {
       Summary summary = entry.getValue();
@@ -501,7 +503,7 @@ final class Reporter {
           .put(SUMMARY_COUNT, summary.count)
           .put(SUMMARY_TOTAL_MS, TimeUnit.NANOSECONDS.toMillis(summary.totalNanos))
           .put(SUMMARY_MAX_MS, TimeUnit.NANOSECONDS.toMillis(summary.maxNanos))
-          .build(), clock.epochNanos(now), TimeUnit.NANOSECONDS);
+          .build(), RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
     }
     summaries.clear();
     span.setAttribute(ACTIVE_JOBS, active);
@@ -509,7 +511,7 @@ final class Reporter {
     span.setAttribute(DROPPED_RUNS, recorder.dropped());
     span.setAttribute(DROPPED_SPANS, export.droppedSpans());
     span.setAttribute(AGENT_ERRORS, AgentLog.failures());
-    span.end(clock.epochNanos(now), TimeUnit.NANOSECONDS);
+    span.end(RunClock.epochNanos(now), TimeUnit.NANOSECONDS);
   }
 
   private void runAttributes(SpanBuilder builder, TrackedRun run) {

@@ -22,7 +22,7 @@ final class TrackedRun {
 
   /** The open {@code jobpulse.job} span, once the run has one. */
   Span span;
-  /** The span id in hex: the run's {@code jobpulse.job.id}; set with {@link #span}. */
+  /** The run's {@code jobpulse.job.id} ({@link JobRun#id()}); set with {@link #span}. */
   String id;
   boolean announced;
   /** A task that waited in its queue beyond the announce delay was said to be pending. */

@@ -104,9 +104,23 @@ public final class JobRun {
     return site;
   }
 
-  /** The span id of the run's {@code jobpulse.job} span (never 0): its {@code jobpulse.job.id}. */
+  /** The span id of the run's {@code jobpulse.job} span (never 0): the end of its {@link #id()}. */
   public long spanId() {
     return spanId;
+  }
+
+  /**
+   * The run's {@code jobpulse.job.id} ({@link RunId}): the millisecond the run was recorded, by
+   * {@link RunClock}, then its span id. A new string each call: the reporter and, when the job
+   * starts a process, the job's own thread call it, never the entry or exit of a job method.
+   *
+   * <p>The time is {@link #queuedNanos()}, fixed when the run is created, so that every thread
+   * computes the same id whenever it asks: for a method run it is its start, the start of its
+   * span; for a task it is when it was queued (its span opens then if it is announced while it
+   * waits, else when a worker takes it).
+   */
+  public String id() {
+    return RunId.of(RunClock.epochMillis(queuedNanos), spanId);
   }
 
   /** The high half of the run's trace id. */

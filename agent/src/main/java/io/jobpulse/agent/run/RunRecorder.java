@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each run's span and trace ids are drawn here, from {@link ThreadLocalRandom} (no allocation,
  * no contention), so that the job's own thread can name its span to a process it starts before
- * the reporter has opened that span.
+ * the reporter has opened that span. The run's {@code jobpulse.job.id} (its start time, then its
+ * span id: {@link JobRun#id()}) is not made here: only its parts are kept, and the string is
+ * built off the hot path, by the reporter or when the job starts a process.
  */
 public final class RunRecorder implements Dispatcher {
 

@@ -78,7 +78,7 @@ class AgentIT {
       ReceivedSpan childStart = awaitSpan(receiver, SpanNames.JOB_START, job("child"));
       String longId = longStart.attr(AttributeKeys.JOB_ID);
       String childId = childStart.attr(AttributeKeys.JOB_ID);
-      assertEquals(longId, longStart.parentSpanId);
+      assertEquals(ReceivedSpan.spanIdOf(longId), longStart.parentSpanId);
       assertEquals("order-7", longStart.attr(AttributeKeys.JOB_BUSINESS_ID));
       assertEquals(3L, longStart.attributes.get(AttributeKeys.PROGRESS_TOTAL));
       assertEquals(longId, childStart.attr(AttributeKeys.JOB_PARENT_ID));
@@ -105,10 +105,12 @@ class AgentIT {
       child.awaitOutput("hanging");
       ReceivedSpan longEnd = awaitSpan(receiver, SpanNames.JOB, job("longRun"));
       ReceivedSpan childEnd = awaitSpan(receiver, SpanNames.JOB, job("child"));
-      assertEquals(longId, longEnd.spanId);
+      assertEquals(longId, longEnd.attr(AttributeKeys.JOB_ID));
+      assertEquals(longEnd.jobIdOfItsStart(), longId, "its start time, then its span id");
       assertEquals("completed", longEnd.attr(AttributeKeys.JOB_OUTCOME));
       assertEquals(3L, longEnd.attributes.get(AttributeKeys.PROGRESS_DONE));
-      assertEquals(longId, childEnd.parentSpanId);
+      assertEquals(ReceivedSpan.spanIdOf(longId), childEnd.parentSpanId);
+      assertEquals(childEnd.jobIdOfItsStart(), childId);
       assertTrue(child.stdout().contains("long returned 3"));
 
       // A graceful exit abandons the job still running and says goodbye.
@@ -118,7 +120,8 @@ class AgentIT {
       ReceivedSpan hang = awaitSpan(receiver, SpanNames.JOB, job("hang"));
       assertEquals("abandoned", hang.attr(AttributeKeys.JOB_OUTCOME));
       assertEquals("JVM exited while the job ran", hang.statusMessage);
-      assertEquals(hangId, hang.spanId);
+      assertEquals(hangId, hang.attr(AttributeKeys.JOB_ID));
+      assertEquals(ReceivedSpan.spanIdOf(hangId), hang.spanId);
       ReceivedSpan stop = awaitSpan(receiver, SpanNames.WORKER_STOP, s -> true);
       assertEquals(List.of(hangId), stop.attributes.get(AttributeKeys.WORKER_ABANDONED_JOBS));
 

@@ -66,10 +66,11 @@ class ChildProcessIT {
           ReceivedSpan parent = ExecutorIT.awaitSpan(receiver, SpanNames.JOB, ExecutorIT.named(APP + "Launcher#" + job[0]));
           String parentId = parent.attr(AttributeKeys.JOB_ID);
           assertEquals(parentId, parentSeen.get(job[1]));
+          assertEquals(parent.jobIdOfItsStart(), parentId, "its start time, then its span id");
           ReceivedSpan child = ExecutorIT.awaitSpan(receiver, SpanNames.JOB,
               s -> BATCH_JOB.equals(s.attr(AttributeKeys.JOB_NAME)) && parentId.equals(s.attr(AttributeKeys.JOB_PARENT_ID)));
           assertEquals(parent.traceId, child.traceId, "the same trace");
-          assertEquals(parentId, child.parentSpanId, "the parent job's span is the span parent");
+          assertEquals(ReceivedSpan.spanIdOf(parentId), child.parentSpanId, "the parent job's span is the span parent");
           assertEquals("completed", child.attr(AttributeKeys.JOB_OUTCOME));
           assertNotEquals(parent.resource.get(AttributeKeys.SERVICE_INSTANCE_ID), child.resource.get(AttributeKeys.SERVICE_INSTANCE_ID));
         }

@@ -41,14 +41,15 @@ class CollectorAwayIT {
       try (OtlpReceiver back = new OtlpReceiver(port)) {
         ReceivedSpan again = ExecutorIT.awaitSpan(back, SpanNames.JOB_START, ExecutorIT.named(LONG_JOB));
         assertEquals(id, again.attr(AttributeKeys.JOB_ID), "the same run, announced again");
-        assertEquals(id, again.parentSpanId);
+        assertEquals(ReceivedSpan.spanIdOf(id), again.parentSpanId);
         ReceivedSpan alive = ExecutorIT.awaitSpan(back, SpanNames.WORKER_HEARTBEAT,
             h -> List.of(id).equals(h.attributes.get(AttributeKeys.HEARTBEAT_ACTIVE_JOBS)));
         assertTrue(alive.events.stream().anyMatch(e -> id.equals(e.attributes.get(AttributeKeys.JOB_ID))));
 
         child.send("release");
         ReceivedSpan end = ExecutorIT.awaitSpan(back, SpanNames.JOB, ExecutorIT.named(LONG_JOB));
-        assertEquals(id, end.spanId);
+        assertEquals(id, end.attr(AttributeKeys.JOB_ID));
+        assertEquals(ReceivedSpan.spanIdOf(id), end.spanId);
         assertEquals("completed", end.attr(AttributeKeys.JOB_OUTCOME));
       }
     }

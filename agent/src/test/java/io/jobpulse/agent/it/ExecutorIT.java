@@ -59,7 +59,7 @@ class ExecutorIT {
 
       ReceivedSpan pending = awaitSpan(receiver, SpanNames.JOB_PENDING, named(APP + "QueuedReport#call"));
       String reportId = pending.attr(AttributeKeys.JOB_ID);
-      assertEquals(reportId, pending.parentSpanId, "a child of the still-open job span");
+      assertEquals(ReceivedSpan.spanIdOf(reportId), pending.parentSpanId, "a child of the still-open job span");
       assertEquals(parentId, pending.attr(AttributeKeys.JOB_PARENT_ID));
       assertEquals(enqueue.traceId, pending.traceId);
       assertFalse(pending.attributes.containsKey(AttributeKeys.THREAD_NAME), "no thread took it yet");
@@ -84,11 +84,14 @@ class ExecutorIT {
       assertEquals("single-worker", start.attr(AttributeKeys.THREAD_NAME));
       assertTrue((Long) start.attributes.get(AttributeKeys.JOB_QUEUE_WAIT_MS) >= 0);
       ReceivedSpan report = awaitSpan(receiver, SpanNames.JOB, named(APP + "QueuedReport#call"));
-      assertEquals(reportId, report.spanId);
+      assertEquals(reportId, report.attr(AttributeKeys.JOB_ID));
+      assertEquals(ReceivedSpan.spanIdOf(reportId), report.spanId);
       assertEquals("failed", report.attr(AttributeKeys.JOB_OUTCOME), "the failure the future kept is the task's");
       assertEquals("report failed", report.statusMessage);
       assertEquals(start.attributes.get(AttributeKeys.JOB_QUEUE_WAIT_MS), report.attributes.get(AttributeKeys.JOB_QUEUE_WAIT_MS));
-      assertEquals(blockerId, awaitSpan(receiver, SpanNames.JOB, named(APP + "Blocker#run")).spanId);
+      ReceivedSpan blockerEnd = awaitSpan(receiver, SpanNames.JOB, named(APP + "Blocker#run"));
+      assertEquals(blockerId, blockerEnd.attr(AttributeKeys.JOB_ID));
+      assertEquals(ReceivedSpan.spanIdOf(blockerId), blockerEnd.spanId);
       assertTrue(child.stdout().contains("report ran"));
     }
   }
@@ -115,7 +118,7 @@ class ExecutorIT {
       child.awaitOutput("fanout 42");
       ReceivedSpan counted = awaitSpan(receiver, SpanNames.JOB, named(APP + "CountRows#call"));
       assertEquals(parentId, counted.attr(AttributeKeys.JOB_PARENT_ID));
-      assertEquals(parentId, counted.parentSpanId);
+      assertEquals(ReceivedSpan.spanIdOf(parentId), counted.parentSpanId);
       assertEquals(fanOut.traceId, counted.traceId);
       assertEquals("pool-worker", counted.attr(AttributeKeys.THREAD_NAME));
       assertEquals("completed", counted.attr(AttributeKeys.JOB_OUTCOME));

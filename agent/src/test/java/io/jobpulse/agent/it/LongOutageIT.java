@@ -99,7 +99,8 @@ class LongOutageIT {
         child.send("release");
         await().atMost(LOAD_TIME).until(() -> child.stdout().contains("after done failures=" + (PHASES * RUNS_PER_PHASE / 10 + 10)));
         ReceivedSpan longEnd = ExecutorIT.awaitSpan(back, SpanNames.JOB, ExecutorIT.named(LOAD + "longJob"));
-        assertEquals(longId, longEnd.spanId);
+        assertEquals(longId, longEnd.attr(AttributeKeys.JOB_ID));
+        assertEquals(ReceivedSpan.spanIdOf(longId), longEnd.spanId);
         assertEquals("completed", longEnd.attr(AttributeKeys.JOB_OUTCOME));
         await().atMost(LOAD_TIME).until(() -> back.spans(SpanNames.JOB).stream().filter(s -> s.statusMessage.startsWith("bad row after-")).count() == 10);
         ExecutorIT.awaitSpan(back, SpanNames.WORKER_HEARTBEAT, h -> h.events.stream().anyMatch(e ->

@@ -1,5 +1,7 @@
 package io.jobpulse.agent.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -26,6 +28,7 @@ final class ReceivedSpan {
   final String traceId;
   final String spanId;
   final String parentSpanId;
+  final long startEpochNanos;
   final Map<String, Object> attributes;
   final Map<String, Object> resource;
   final List<Event> events = new ArrayList<>();
@@ -37,6 +40,7 @@ final class ReceivedSpan {
     this.traceId = hex(span.getTraceId().toByteArray());
     this.spanId = hex(span.getSpanId().toByteArray());
     this.parentSpanId = hex(span.getParentSpanId().toByteArray());
+    this.startEpochNanos = span.getStartTimeUnixNano();
     this.attributes = toMap(span.getAttributesList());
     this.resource = resource;
     for (Span.Event event : span.getEventsList()) {
@@ -44,6 +48,20 @@ final class ReceivedSpan {
     }
     this.error = span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
     this.statusMessage = span.getStatus().getMessage();
+  }
+
+  /**
+   * The span id a {@code jobpulse.job.id} ends with: an id is 12 hex digits of its run's start
+   * (epoch ms), then its span id.
+   */
+  static String spanIdOf(String jobId) {
+    assertTrue(jobId != null && jobId.matches("[0-9a-f]{28}"), "not a job id: " + jobId);
+    return jobId.substring(12);
+  }
+
+  /** The {@code jobpulse.job.id} of the run whose {@code jobpulse.job} span this is, opened at its start. */
+  String jobIdOfItsStart() {
+    return String.format("%012x", startEpochNanos / 1_000_000) + spanId;
   }
 
   String attr(String key) {

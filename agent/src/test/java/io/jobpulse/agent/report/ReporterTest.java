@@ -121,7 +121,7 @@ class ReporterTest {
     assertEquals(StatusCode.ERROR, job.getStatus().getStatusCode());
     assertEquals("disk full", job.getStatus().getDescription());
     assertEquals("failed", attr(job, AttributeKeys.JOB_OUTCOME));
-    assertEquals(job.getSpanId(), attr(job, AttributeKeys.JOB_ID));
+    assertEquals(JobIds.of(job), attr(job, AttributeKeys.JOB_ID));
     assertEquals("com.acme.Worker#work", attr(job, AttributeKeys.JOB_NAME));
     assertEquals(Thread.currentThread().getName(), attr(job, AttributeKeys.THREAD_NAME));
     assertEquals(1L, longAttr(job, AttributeKeys.JOB_ATTEMPT));
@@ -154,7 +154,8 @@ class ReporterTest {
     SpanData job = spans(SpanNames.JOB).get(0);
     assertEquals(job.getSpanId(), start.getParentSpanId());
     assertEquals(job.getTraceId(), start.getTraceId());
-    assertEquals(job.getSpanId(), attr(start, AttributeKeys.JOB_ID));
+    assertEquals(JobIds.of(job), attr(start, AttributeKeys.JOB_ID));
+    assertEquals(attr(job, AttributeKeys.JOB_ID), attr(start, AttributeKeys.JOB_ID));
     assertEquals(job.getStartEpochNanos(), start.getStartEpochNanos());
     assertEquals(2L, longAttr(job, AttributeKeys.PROGRESS_DONE));
     assertEquals("completed", attr(job, AttributeKeys.JOB_OUTCOME));
@@ -182,7 +183,8 @@ class ReporterTest {
     SpanData childSpan = spans(SpanNames.JOB).stream().filter(s -> attr(s, AttributeKeys.JOB_NAME).endsWith("#step")).findFirst().get();
     assertEquals(parentSpan.getSpanId(), childSpan.getParentSpanId());
     assertEquals(parentSpan.getTraceId(), childSpan.getTraceId());
-    assertEquals(parentSpan.getSpanId(), attr(childSpan, AttributeKeys.JOB_PARENT_ID));
+    assertEquals(JobIds.of(parentSpan), attr(childSpan, AttributeKeys.JOB_PARENT_ID));
+    assertEquals(attr(parentSpan, AttributeKeys.JOB_ID), attr(childSpan, AttributeKeys.JOB_PARENT_ID));
     assertNull(attr(parentSpan, AttributeKeys.JOB_PARENT_ID));
   }
 
@@ -306,7 +308,7 @@ class ReporterTest {
     List<String> abandoned = reporter.stop(Duration.ofSeconds(1));
 
     SpanData job = spans(SpanNames.JOB).get(0);
-    assertEquals(List.of(job.getSpanId()), abandoned);
+    assertEquals(List.of(JobIds.of(job)), abandoned);
     assertEquals(1, spans(SpanNames.JOB_START).size(), "announced before it is abandoned");
     assertEquals("abandoned", attr(job, AttributeKeys.JOB_OUTCOME));
     assertEquals(StatusCode.ERROR, job.getStatus().getStatusCode());

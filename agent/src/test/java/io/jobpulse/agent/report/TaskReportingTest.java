@@ -119,7 +119,7 @@ class TaskReportingTest {
     assertEquals(Export.class.getName() + "#call", attr(pending, AttributeKeys.JOB_NAME));
     assertEquals(attr(parentStart, AttributeKeys.JOB_ID), attr(pending, AttributeKeys.JOB_PARENT_ID));
     assertEquals(parentStart.getTraceId(), pending.getTraceId());
-    assertEquals(taskId, pending.getParentSpanId());
+    assertEquals(JobIds.spanIdOf(taskId), pending.getParentSpanId());
     assertNull(attr(pending, AttributeKeys.THREAD_NAME));
     SpanData waiting = spans(SpanNames.WORKER_HEARTBEAT).stream().filter(h -> !listAttr(h, AttributeKeys.HEARTBEAT_PENDING_JOBS).isEmpty()).findFirst().get();
     assertEquals(List.of(taskId), listAttr(waiting, AttributeKeys.HEARTBEAT_PENDING_JOBS));
@@ -144,7 +144,8 @@ class TaskReportingTest {
     thread.join();
     recorder.exit(job, null);
     reporter.tick();
-    SpanData taskSpan = spans(SpanNames.JOB).stream().filter(s -> s.getSpanId().equals(taskId)).findFirst().get();
+    SpanData taskSpan = spans(SpanNames.JOB).stream().filter(s -> taskId.equals(attr(s, AttributeKeys.JOB_ID))).findFirst().get();
+    assertEquals(JobIds.of(taskSpan), taskId, "queued, then announced while it waited: its span opens when its id is dated");
     assertEquals(pending.getStartEpochNanos(), taskSpan.getStartEpochNanos(), "the span of a task that waited opens at its enqueue");
     assertEquals("completed", attr(taskSpan, AttributeKeys.JOB_OUTCOME));
     assertEquals(longAttr(start, AttributeKeys.JOB_QUEUE_WAIT_MS), longAttr(taskSpan, AttributeKeys.JOB_QUEUE_WAIT_MS));
@@ -201,7 +202,7 @@ class TaskReportingTest {
     reporter.tick();
 
     SpanData dropped = spans(SpanNames.JOB).get(0);
-    assertEquals(attr(spans(SpanNames.JOB_PENDING).get(0), AttributeKeys.JOB_ID), dropped.getSpanId());
+    assertEquals(attr(spans(SpanNames.JOB_PENDING).get(0), AttributeKeys.JOB_ID), JobIds.of(dropped));
     assertEquals(StatusCode.ERROR, dropped.getStatus().getStatusCode());
     assertEquals(Reporter.NEVER_STARTED_DESCRIPTION, dropped.getStatus().getDescription());
     recorder.exit(job, null);
@@ -275,7 +276,7 @@ class TaskReportingTest {
     List<SpanData> starts = spans(SpanNames.JOB_START);
     assertEquals(2, starts.size());
     assertEquals(jobId, attr(starts.get(1), AttributeKeys.JOB_ID));
-    assertEquals(jobId, starts.get(1).getParentSpanId());
+    assertEquals(JobIds.spanIdOf(jobId), starts.get(1).getParentSpanId());
     List<SpanData> pendings = spans(SpanNames.JOB_PENDING);
     assertEquals(2, pendings.size());
     assertEquals(taskId, attr(pendings.get(1), AttributeKeys.JOB_ID));

@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
  * <p>The mix is {@code IngestLoad}'s default, per simulated worker tick: 5 of the worker's 20 runs
  * in progress end and 5 new ones start, 50 short runs start and end, and one heartbeat lists the
  * runs in progress; 5% of the runs fail. Each tick is 111 spans, and each span is one
- * {@link SpanEvent} (a heartbeat's listed runs are events of its one span). The state machine has
+ * {@link SpanEvent} (a heartbeat's listed runs are events of its one span). Run ids are
+ * time-ordered like the agent's (the epoch millisecond of their start, then a random span id), so
+ * the store's keys for new runs are close to each other, as the agent's are. The state machine has
  * the listeners of a collector without forwarding or alerts ({@link HealthAggregator},
  * {@link CollectorMetrics}, {@link RunDetector}; not the lease registry), and no detector ticks
  * run. It is fed with {@link JobStateMachine#applyAll}, one transaction per group of 4 requests of
@@ -204,7 +206,7 @@ public final class IngestThreadProbe implements Callable<Integer> {
 
   /**
    * One simulated JVM under the agent: its identity, its runs in progress and the events its spans
-   * decode to. The same seed gives the same ids and the same mix.
+   * decode to. The same seed gives the same mix, and the same ids but for their time prefix.
    */
   private static final class SimulatedWorker {
 
@@ -246,11 +248,22 @@ public final class IngestThreadProbe implements Callable<Integer> {
       out.add(new SpanEvent.Heartbeat(identity, HEARTBEAT_INTERVAL_MS, ids, listed, List.of()));
     }
 
+    /**
+     * A new run, with an id made as the agent makes it: time-ordered, 12 hex digits of the current
+     * epoch millisecond, then 16 random ones (the agent's are the run's span id).
+     */
     private RunAttributes newRun() {
-      String id = new UUID(random.nextLong(), random.nextLong()).toString().replace("-", "");
+      long millis = System.currentTimeMillis();
+      char[] id = new char[28];
+      for (int i = 11; i >= 0; i--, millis >>>= 4) {
+        id[i] = Character.forDigit((int) (millis & 0xf), 16);
+      }
+      for (int i = 12; i < id.length; i++) {
+        id[i] = Character.forDigit(random.nextInt(16), 16);
+      }
       String name = "com.acme.jobs.Job" + random.nextInt(JOB_NAMES) + "#run";
       String threadName = "worker-" + random.nextInt(THREADS_PER_WORKER);
-      return new RunAttributes(id, name, null, null, 1, threadName, 0, 1000L);
+      return new RunAttributes(new String(id), name, null, null, 1, threadName, 0, 1000L);
     }
 
     private SpanEvent ended(RunAttributes run, long now) {

@@ -62,8 +62,9 @@ class SimulatedWorkerTest {
     assertEquals(end.getSpanId(), start.getParentSpanId());
     assertNotEquals(end.getSpanId(), start.getSpanId());
     String id = attributes(end.getAttributesList()).get(AttributeKeys.JOB_ID).getStringValue();
-    assertTrue(id.matches("[0-9a-f]{16}"), id);
-    assertEquals(id, hex(end.getSpanId().toByteArray()));
+    assertTrue(id.matches("[0-9a-f]{28}"), id);
+    assertEquals(String.format("%012x", end.getStartTimeUnixNano() / 1_000_000), id.substring(0, 12), "the run's start, as the agent's ids");
+    assertEquals(hex(end.getSpanId().toByteArray()), id.substring(12));
     assertEquals(id, attributes(start.getAttributesList()).get(AttributeKeys.JOB_ID).getStringValue());
     assertEquals(JobOutcome.COMPLETED.wireValue(),
         attributes(end.getAttributesList()).get(AttributeKeys.JOB_OUTCOME).getStringValue());

@@ -139,7 +139,7 @@ final class SpanDecoder {
     List<KeyValue> attributes = span.getAttributesList();
     switch (span.getName()) {
       case SpanNames.JOB_START: {
-        // The start span is a child of the run's span, whose id is the run's id.
+        // The start span is a child of the run's span (whose id ends the agent's run id).
         String jobSpanId = hex(span.getParentSpanId());
         RunAttributes run = run(attributes, jobSpanId);
         return new SpanEvent.JobStarted(worker, run, hex(span.getTraceId()),
