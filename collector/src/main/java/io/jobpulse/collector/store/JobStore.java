@@ -86,9 +86,9 @@ public final class JobStore implements AutoCloseable {
   /**
    * The status the label index does not list: its runs are found in the time index, whose values
    * name each run's status. Most runs end COMPLETED, most of them in the request that announced
-   * them: an index entry fewer per run is a memtable insert fewer on the ingest thread (in-process,
-   * with time-ordered ids, 6.6-6.9 → 5.2-5.6 µs per span of the load benchmark), and a listing of
-   * COMPLETED runs still finds them densely among the others.
+   * them: an index entry fewer per run is a memtable insert fewer on the ingest thread (BENCHMARKS.md
+   * §3), and a listing of COMPLETED runs still finds them densely among the others. FAILED runs keep
+   * their entries: a listing of failures must stay quick when they are rare.
    */
   static final JobStatus TIME_LISTED = JobStatus.COMPLETED;
   /** Marks a store whose {@link #TIME_LISTED} runs have left the label index ({@link #listCompletedByTime}). */
