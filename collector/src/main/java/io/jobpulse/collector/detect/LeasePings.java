@@ -18,6 +18,9 @@ public interface LeasePings {
   /** No lease at all: workers are judged by their spans alone. */
   LeasePings NONE = workerId -> NEVER;
 
-  /** When (collector clock) a lease of {@code workerId} that is still open last pinged, or {@link #NEVER}. */
+  /**
+   * When (collector clock) a lease of {@code workerId} last pinged, its leases open or closed since,
+   * or {@link #NEVER}.
+   */
   long lastPingAt(String workerId);
 }

@@ -73,7 +73,7 @@ final class LeaseHandler extends SimpleChannelInboundHandler<String> {
   public void channelInactive(ChannelHandlerContext ctx) {
     long closedAt = clock.millis();
     // A collector that is stopping closes every lease itself: that says nothing about the workers.
-    if (registry.closed(instanceId, silent) && !goodbye && !silent && ingest.isAccepting()) {
+    if (registry.closed(instanceId) && !goodbye && !silent && ingest.isAccepting()) {
       declareDead(ctx.channel().eventLoop(), closedAt, SUBMIT_ATTEMPTS);
     }
   }

@@ -14,17 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * concurrent; the detector reads the ping times on the ingest thread. A worker the store forgets
  * (its retention passed) is forgotten here too, so nothing grows with the workers ever seen.
  *
- * <p>A lease the collector closed because it went silent says nothing certain: the process may be
- * frozen, paused by a long garbage collection, or cut off. Its last ping is kept as the worker's
- * last sign of life, so the heartbeat rule judges it from there, as it would have with the lease open.
+ * <p>When a worker's last lease closes, its last ping stays the worker's last sign of life until it
+ * reconnects, so that the heartbeat rule judges it from there, as it would have with the lease
+ * open. A lease the collector closed because it went silent says nothing certain: the process may
+ * be frozen, paused by a long garbage collection, or cut off. One closed without a goodbye means
+ * the process died, but that death is applied on the ingest thread a moment later: meanwhile the
+ * heartbeat rule must not flag the worker from its older spans, with the wrong reason and evidence
+ * (seen with heartbeats seconds old behind a lease that pinged until the kill).
  */
 public final class LeaseRegistry implements LeasePings, StateListener {
 
   private final ConcurrentHashMap<String, Leases> open = new ConcurrentHashMap<>();
   /** Every worker that opened a lease since this collector started (for the API's "closed" vs "none"). */
   private final Set<String> everOpened = ConcurrentHashMap.newKeySet();
-  /** Last ping of the workers whose last lease the collector closed for silence, until they reconnect. */
-  private final ConcurrentHashMap<String, Long> silencedPingAt = new ConcurrentHashMap<>();
+  /** Last ping of the workers whose last lease closed, until they reconnect or are pruned. */
+  private final ConcurrentHashMap<String, Long> closedPingAt = new ConcurrentHashMap<>();
 
   /** Records a lease opened; returns the worker's entry, where its pings are recorded. */
   Leases opened(String instanceId) {
@@ -33,7 +37,7 @@ public final class LeaseRegistry implements LeasePings, StateListener {
     return open.compute(instanceId, (id, leases) -> {
       Leases counted = leases != null ? leases : new Leases();
       counted.connections++;
-      silencedPingAt.remove(id); // an open lease's pings speak for the worker again
+      closedPingAt.remove(id); // an open lease's pings speak for the worker again
       return counted;
     });
   }
@@ -48,21 +52,15 @@ public final class LeaseRegistry implements LeasePings, StateListener {
     return everOpened.contains(instanceId);
   }
 
-  /**
-   * Records a close; returns whether it was the worker's last open lease. Its ping time goes with
-   * it (a worker without a lease is judged by its spans again) unless {@code silent}: the collector
-   * closed the lease because no ping came, and the last one stays the worker's last sign of life.
-   */
-  boolean closed(String instanceId, boolean silent) {
+  /** Records a close; returns whether it was the worker's last open lease. */
+  boolean closed(String instanceId) {
     Leases left = open.computeIfPresent(instanceId, (id, leases) -> {
       if (--leases.connections > 0) {
         return leases;
       }
       // Inside the compute, so a reconnect of the same worker (opened) cannot interleave.
-      if (silent && leases.lastPingAt != NEVER) {
-        silencedPingAt.put(id, leases.lastPingAt);
-      } else {
-        silencedPingAt.remove(id);
+      if (leases.lastPingAt != NEVER) {
+        closedPingAt.put(id, leases.lastPingAt);
       }
       return null;
     });
@@ -75,7 +73,7 @@ public final class LeaseRegistry implements LeasePings, StateListener {
     for (Worker worker : workers) {
       if (!open.containsKey(worker.id())) {
         everOpened.remove(worker.id());
-        silencedPingAt.remove(worker.id());
+        closedPingAt.remove(worker.id());
       }
     }
   }
@@ -86,8 +84,8 @@ public final class LeaseRegistry implements LeasePings, StateListener {
     if (leases != null) {
       return leases.lastPingAt;
     }
-    Long silenced = silencedPingAt.get(workerId);
-    return silenced == null ? NEVER : silenced;
+    Long closed = closedPingAt.get(workerId);
+    return closed == null ? NEVER : closed;
   }
 
   /** One worker's open leases. */

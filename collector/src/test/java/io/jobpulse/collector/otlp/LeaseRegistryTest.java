@@ -17,9 +17,9 @@ class LeaseRegistryTest {
   @Test
   void aPrunedWorkerIsForgottenSoTheRegistryDoesNotGrowWithEveryWorkerEverSeen() {
     leases.opened("gone");
-    leases.closed("gone", false);
+    leases.closed("gone");
     leases.opened("back");
-    leases.closed("back", true);
+    leases.closed("back");
     leases.opened("back"); // reconnected after it was declared dead
 
     leases.workersRemoved(List.of(worker("gone"), worker("back")));
@@ -34,30 +34,34 @@ class LeaseRegistryTest {
     leases.opened("w");
     leases.opened("w");
 
-    assertFalse(leases.closed("w", false));
+    assertFalse(leases.closed("w"));
     assertTrue(leases.isOpen("w"));
-    assertTrue(leases.closed("w", false));
+    assertTrue(leases.closed("w"));
     assertFalse(leases.isOpen("w"));
     assertTrue(leases.everOpened("w"));
   }
 
   @Test
-  void aLeaseClosedForSilenceKeepsItsLastPingAsTheWorkersLastSignOfLife() {
+  void aClosedLeaseKeepsItsLastPingAsTheWorkersLastSignOfLife() {
     leases.opened("frozen").pinged(1_000);
-    leases.opened("killed").pinged(1_000);
+    leases.opened("killed").pinged(2_000);
+    leases.opened("quiet"); // never pinged
 
-    assertTrue(leases.closed("frozen", true));
-    assertTrue(leases.closed("killed", false));
+    assertTrue(leases.closed("frozen")); // the collector closed it for silence
+    assertTrue(leases.closed("killed")); // closed without goodbye: its death is applied a moment later
+    assertTrue(leases.closed("quiet"));
 
     assertFalse(leases.isOpen("frozen"));
     assertEquals(1_000, leases.lastPingAt("frozen"), "the heartbeat rule judges a silent worker from its last ping");
-    assertEquals(LeasePings.NEVER, leases.lastPingAt("killed"), "a worker whose lease ended is judged by its spans");
+    assertEquals(2_000, leases.lastPingAt("killed"), "not from spans older than the ping, until the death is applied");
+    assertEquals(LeasePings.NEVER, leases.lastPingAt("quiet"));
 
     leases.opened("frozen").pinged(5_000); // it came back
     assertEquals(5_000, leases.lastPingAt("frozen"));
-    leases.closed("frozen", true);
-    leases.workersRemoved(List.of(worker("frozen")));
+    leases.closed("frozen");
+    leases.workersRemoved(List.of(worker("frozen"), worker("killed")));
     assertEquals(LeasePings.NEVER, leases.lastPingAt("frozen"), "a pruned worker leaves no trace");
+    assertEquals(LeasePings.NEVER, leases.lastPingAt("killed"));
   }
 
   private static Worker worker(String id) {
