@@ -286,7 +286,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
       out.append("   detector: this collector's /metrics has no jobpulse_detector_* series\n");
     }
     String[][] kinds = {
-        {"CRASHED", "100"}, {"CRASHED", "10000"}, {"STUCK", "100"}, {"RUNNING", "100"}, {null, "100"}};
+        {"CRASHED", "100"}, {"CRASHED", "10000"}, {"STUCK", "100"}, {"RUNNING", "100"}, {"COMPLETED", "100"},
+        {null, "100"}};
     for (String[] kind : kinds) {
       String path = "/api/jobs?limit=" + kind[1] + (kind[0] == null ? "" : "&status=" + kind[0]);
       for (int q = 0; q < WARMUP_QUERIES; q++) {
