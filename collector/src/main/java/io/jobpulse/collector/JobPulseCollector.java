@@ -5,7 +5,6 @@ import io.jobpulse.collector.api.ApiChannelInitializer;
 import io.jobpulse.collector.api.ApiServices;
 import io.jobpulse.collector.api.LeaseStates;
 import io.jobpulse.collector.health.HealthAggregator;
-import io.jobpulse.collector.health.HealthReport;
 import io.jobpulse.collector.metrics.CollectorMetrics;
 import io.jobpulse.collector.metrics.IngestCounting;
 import io.jobpulse.collector.detect.HeartbeatDetector;
@@ -110,7 +109,8 @@ public final class JobPulseCollector implements AutoCloseable {
       if (forwarder != null) {
         metrics.forwarding(forwarder::exportedSpans, forwarder::droppedSpans, forwarder::failedSpans);
       }
-      stateMachine.addListener(new HealthAggregator(store, config.clock()));
+      HealthAggregator health = new HealthAggregator(store, config.clock());
+      stateMachine.addListener(health);
       stateMachine.addListener(metrics);
       if (config.alerts().enabled()) {
         alerting = Alerting.start(store, config.alerts(), config.clock(), metrics.alertOutcomes());
@@ -138,7 +138,7 @@ public final class JobPulseCollector implements AutoCloseable {
       LeaseStates leaseStates = id -> leases.isOpen(id) ? LeaseStates.State.CONNECTED
           : leases.everOpened(id) ? LeaseStates.State.CLOSED : LeaseStates.State.NONE;
       httpChannel = bind(config.httpPort(), new ApiChannelInitializer(new ApiServices(store, stateMachine.currentRuns(), ingest, config.clock(),
-          new HealthReport(store), metrics, leaseStates, config.apiToken()), apiExecutor, config.requestTimeout()));
+          health.report(), metrics, leaseStates, config.apiToken()), apiExecutor, config.requestTimeout()));
       grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.otlpGrpcPort()))
           .addService(ServerInterceptors.intercept(new OtlpGrpcService(ingest, accepted, config.clock()),
               new IngestTokenInterceptor(ingestToken), IngestCounting.grpc(metrics.ingest()))) // counted, then checked

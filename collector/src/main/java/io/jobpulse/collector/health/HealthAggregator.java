@@ -1,5 +1,7 @@
 package io.jobpulse.collector.health;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import io.jobpulse.collector.state.ErrorClassifier;
 import io.jobpulse.collector.state.FlagType;
 import io.jobpulse.collector.state.Job;
@@ -10,13 +12,18 @@ import io.jobpulse.collector.state.WorkerIdentity;
 import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.collector.store.Keyspace;
 import io.jobpulse.collector.store.StoreBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps the hourly health aggregates of every job name as runs end and flags are raised, so that
@@ -29,6 +36,14 @@ import java.util.Set;
  * memory and writes each once, before its batch is written (see {@link #beforeWrite}). When a
  * transaction's write fails, every kept bucket is forgotten and read again: memory never runs
  * ahead of the store.
+ *
+ * <p>How a bucket is written: a fleet's transactions each touch hundreds of the same few thousand
+ * buckets, and a bucket rewritten in place is a memtable insert at a random place, per transaction
+ * (under the load benchmark, a fifth of the ingest thread's time; BENCHMARKS.md §3). So a transaction writes the buckets it
+ * changed as one entry of a journal ({@link Keyspace#HEALTH_JOURNAL}), and the buckets themselves
+ * are written at most every {@link #CHECKPOINT_INTERVAL_MS}, with the journal removed in the same
+ * batch. A journal left by a crash is applied when the aggregator is next built. Until written,
+ * the states journaled are kept in {@link #unwritten}, where {@link HealthReport} reads them.
  *
  * <p>What is counted, in the hour (collector clock) it happened: a run ending (by its status;
  * completed ones with their duration, failed ones with their category and signature); a flag
@@ -46,6 +61,8 @@ public final class HealthAggregator implements StateListener {
    * only its least active names' buckets back from the store, not all of them.
    */
   static final int MAX_KEPT = 8_192;
+  /** The longest the buckets go without being written, their changes being journaled meanwhile. */
+  static final long CHECKPOINT_INTERVAL_MS = 1_000;
 
   private final JobStore store;
   private final Clock clock;
@@ -59,10 +76,34 @@ public final class HealthAggregator implements StateListener {
   private StoreBatch lastWritten;
   private long keptHour = Long.MIN_VALUE;
   private long prunedBefore = Long.MIN_VALUE;
+  /**
+   * The encoded state of each bucket journaled since the buckets were last written: the newest
+   * state of each, on the store's journal. Written by the ingest thread once a write succeeded,
+   * read by {@link HealthReport} on request threads. Bounded: past {@link #MAX_KEPT} buckets, the
+   * next transaction writes them all.
+   */
+  private final Map<BucketKey, byte[]> unwritten = new ConcurrentHashMap<>();
+  /** The states {@link #beforeWrite} staged, published to {@link #unwritten} once written. */
+  private final Map<BucketKey, byte[]> writingStates = new HashMap<>();
+  private boolean writingCheckpoint;
+  /** The journal holds the entries from {@code journalStart} (inclusive) to {@code journalEnd}. */
+  private long journalStart;
+  private long journalEnd;
+  private long checkpointDueAt = Long.MIN_VALUE;
 
+  /**
+   * Builds the aggregator of {@code store}'s buckets, first writing into them what a journal left
+   * by a crash holds.
+   */
   public HealthAggregator(JobStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    applyJournal();
+  }
+
+  /** Reads the aggregates as this aggregator last wrote them, its unwritten ones included. */
+  public HealthReport report() {
+    return new HealthReport(store, unwritten);
   }
 
   @Override
@@ -118,21 +159,52 @@ public final class HealthAggregator implements StateListener {
     bucket.durations.add(summary.totalMs() / summary.count(), summary.count());
   }
 
-  /** Writes each bucket the transaction changed, once, however many of its runs changed it. */
+  /**
+   * Writes the buckets the transaction changed, once each however many of its runs changed them:
+   * as one journal entry, or, when a checkpoint is due, every unwritten bucket in place with the
+   * journal removed.
+   */
   @Override
   public void beforeWrite(StoreBatch batch) {
     writing = batch == stagedIn ? batch : null;
-    if (writing != null) {
-      for (BucketKey key : staged) {
-        batch.put(Keyspace.HEALTH, key.encode(), kept.get(key).encode());
+    if (writing == null) {
+      return;
+    }
+    writingStates.clear();
+    for (BucketKey key : staged) {
+      writingStates.put(key, kept.get(key).encode());
+    }
+    long now = clock.millis();
+    writingCheckpoint = now >= checkpointDueAt || unwritten.size() + writingStates.size() > MAX_KEPT;
+    if (writingCheckpoint) {
+      unwritten.forEach((key, state) -> {
+        if (!writingStates.containsKey(key)) {
+          batch.put(Keyspace.HEALTH, key.encode(), state);
+        }
+      });
+      writingStates.forEach((key, state) -> batch.put(Keyspace.HEALTH, key.encode(), state));
+      if (journalEnd > journalStart) {
+        batch.deleteRange(Keyspace.HEALTH_JOURNAL, journalKey(journalStart), journalKey(journalEnd));
       }
+    } else {
+      batch.put(Keyspace.HEALTH_JOURNAL, journalKey(journalEnd), journalEntry(writingStates));
     }
   }
 
   @Override
   public void committed(List<JobChange> jobs, List<WorkerChange> workers) {
-    if (writing != null) {
-      lastWritten = writing; // this transaction's changes are in the store
+    if (writing == null) {
+      return;
+    }
+    lastWritten = writing; // this transaction's changes are in the store
+    if (writingCheckpoint) {
+      // Cleared only now the buckets are in the store: a report reads one or the other.
+      unwritten.clear();
+      journalStart = journalEnd;
+      checkpointDueAt = clock.millis() + CHECKPOINT_INTERVAL_MS;
+    } else {
+      unwritten.putAll(writingStates);
+      journalEnd++;
     }
   }
 
@@ -184,7 +256,10 @@ public final class HealthAggregator implements StateListener {
     }
     HourBucket bucket = kept.get(key);
     if (bucket == null) {
-      byte[] stored = store.get(Keyspace.HEALTH, key.encode());
+      byte[] stored = unwritten.get(key);
+      if (stored == null) {
+        stored = store.get(Keyspace.HEALTH, key.encode());
+      }
       bucket = stored == null ? new HourBucket() : HourBucket.decode(stored);
       kept.put(key, bucket);
     }
@@ -216,6 +291,62 @@ public final class HealthAggregator implements StateListener {
       batch.deleteRange(Keyspace.HEALTH, BucketKey.startOf(0), BucketKey.startOf(oldestKept));
       prunedBefore = oldestKept;
     }
+  }
+
+  /**
+   * Writes into the buckets the states a journal holds (left by a crash between two checkpoints),
+   * newest last, and removes it, in one batch.
+   */
+  private void applyJournal() {
+    Map<BucketKey, byte[]> states = new LinkedHashMap<>();
+    long[] end = {0};
+    store.scan(Keyspace.HEALTH_JOURNAL, journalKey(0), (key, entry) -> {
+      readJournalEntry(entry, states);
+      end[0] = ByteBuffer.wrap(key).getLong() + 1;
+      return true;
+    });
+    if (end[0] == 0) {
+      return;
+    }
+    try (StoreBatch batch = store.newBatch()) {
+      states.forEach((key, state) -> batch.put(Keyspace.HEALTH, key.encode(), state));
+      batch.deleteRange(Keyspace.HEALTH_JOURNAL, journalKey(0), journalKey(end[0]));
+      store.write(batch);
+    }
+    journalStart = end[0];
+    journalEnd = end[0];
+  }
+
+  /** A journal entry: each bucket's key and state, length-delimited. */
+  private static byte[] journalEntry(Map<BucketKey, byte[]> states) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(states.size() * 192);
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      for (Map.Entry<BucketKey, byte[]> state : states.entrySet()) {
+        out.writeByteArrayNoTag(state.getKey().encode());
+        out.writeByteArrayNoTag(state.getValue());
+      }
+      out.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot happen: writing to memory", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void readJournalEntry(byte[] entry, Map<BucketKey, byte[]> states) {
+    CodedInputStream in = CodedInputStream.newInstance(entry);
+    try {
+      while (!in.isAtEnd()) {
+        BucketKey key = BucketKey.decode(in.readByteArray());
+        states.put(key, in.readByteArray());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("a health journal entry cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] journalKey(long seq) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(seq).array();
   }
 
   private static BucketKey key(long at, String service, String name) {

@@ -8,6 +8,7 @@ import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.collector.store.Keyspace;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Reads the last 24 hours of {@link HealthAggregator}'s buckets and merges them per job name:
- * one range scan of at most 24 × names small records, whatever the number of runs.
+ * one range scan of at most 24 × names small records, whatever the number of runs, and the
+ * buckets the aggregator has journaled but not yet written (see {@link HealthAggregator#report}).
  */
 public final class HealthReport {
 
@@ -23,9 +25,11 @@ public final class HealthReport {
   static final int TOP_ERRORS = 5;
 
   private final JobStore store;
+  private final Map<BucketKey, byte[]> unwritten;
 
-  public HealthReport(JobStore store) {
+  HealthReport(JobStore store, Map<BucketKey, byte[]> unwritten) {
     this.store = store;
+    this.unwritten = unwritten;
   }
 
   /**
@@ -38,21 +42,34 @@ public final class HealthReport {
     long lastHour = BucketKey.hourOf(now);
     long firstHour = lastHour - HOURS + 1;
     Map<String, Merged> byName = new TreeMap<>();
+    // Copied before the store is read: a bucket written since is then read in either state, both
+    // at least as new as the copy's moment.
+    Map<BucketKey, byte[]> pending = new HashMap<>(unwritten);
     store.scan(Keyspace.HEALTH, BucketKey.startOf(firstHour), (keyBytes, value) -> {
       BucketKey key = BucketKey.decode(keyBytes);
       if (key.hour() > lastHour) {
         return false;
       }
-      if (service == null || service.equals(key.service())) {
-        byName.computeIfAbsent(key.name(), name -> new Merged(name, firstHour)).add(key.hour(), HourBucket.decode(value));
-      }
+      byte[] newer = pending.remove(key);
+      add(byName, key, newer != null ? newer : value, firstHour, service);
       return true;
+    });
+    pending.forEach((key, value) -> {
+      if (key.hour() >= firstHour && key.hour() <= lastHour) {
+        add(byName, key, value, firstHour, service);
+      }
     });
     List<JobHealth> result = new ArrayList<>(byName.size());
     for (Merged merged : byName.values()) {
       result.add(merged.toHealth());
     }
     return result;
+  }
+
+  private static void add(Map<String, Merged> byName, BucketKey key, byte[] bucket, long firstHour, String service) {
+    if (service == null || service.equals(key.service())) {
+      byName.computeIfAbsent(key.name(), name -> new Merged(name, firstHour)).add(key.hour(), HourBucket.decode(bucket));
+    }
   }
 
   /** One name's buckets summed up. */

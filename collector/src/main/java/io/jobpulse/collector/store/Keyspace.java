@@ -8,6 +8,8 @@ package io.jobpulse.collector.store;
 public enum Keyspace {
   /** Hourly health aggregates by job name ({@code health/}). */
   HEALTH("health"),
+  /** The health buckets changed since they were last written, one entry per transaction ({@code health/}). */
+  HEALTH_JOURNAL("health_journal"),
   /** Alerts waiting for delivery ({@code alert/}). */
   ALERT_OUTBOX("alert_outbox"),
   /** Children counts by status of each parent run, kept change by change ({@code state/}). */

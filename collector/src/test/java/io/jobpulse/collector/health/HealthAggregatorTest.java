@@ -9,6 +9,7 @@ import io.jobpulse.collector.state.SpanEvent.JobEnded;
 import io.jobpulse.collector.state.SpanEvent.RunAttributes;
 import io.jobpulse.collector.state.WorkerIdentity;
 import io.jobpulse.collector.store.JobStore;
+import io.jobpulse.collector.store.Keyspace;
 import io.jobpulse.collector.testing.MutableClock;
 import io.jobpulse.contract.JobOutcome;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ class HealthAggregatorTest {
     MutableClock clock = new MutableClock(now);
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
-      machine.addListener(new HealthAggregator(store, clock));
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      machine.addListener(aggregator);
       for (int t = 0; t < transactions; t++) {
         List<SpanEvent> ends = new ArrayList<>(names);
         for (int n = 0; n < names; n++) {
@@ -46,12 +48,88 @@ class HealthAggregatorTest {
         machine.applyAll(List.of(new ReceivedSpans(ends, now)));
       }
 
-      List<JobHealth> health = new HealthReport(store).lastDay(now, "billing");
+      List<JobHealth> health = aggregator.report().lastDay(now, "billing");
       assertEquals(names, health.size());
       for (JobHealth job : health) {
         assertEquals(transactions, job.counts().get("COMPLETED"), job.name());
       }
     }
+  }
+
+  @Test
+  void changesBetweenCheckpointsAreJournaledReadAndAppliedAfterACrash() {
+    long now = midHour();
+    MutableClock clock = new MutableClock(now);
+    BucketKey bucket = new BucketKey(BucketKey.hourOf(now), "billing", name(1));
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, clock);
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      machine.addListener(aggregator);
+      end(machine, "run-1", now); // the first transaction writes the buckets
+      end(machine, "run-2", now); // the next ones within the interval journal them
+      end(machine, "run-3", now);
+
+      assertEquals(1, storedCompleted(store, bucket));
+      assertEquals(2, journalEntries(store));
+      assertEquals(3, completed(aggregator.report(), now));
+    } // closed without writing the buckets: as after a kill
+
+    try (JobStore store = JobStore.open(dir)) {
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      assertEquals(3, storedCompleted(store, bucket));
+      assertEquals(0, journalEntries(store));
+      assertEquals(3, completed(aggregator.report(), now));
+    }
+  }
+
+  @Test
+  void theBucketsAreWrittenOnceTheIntervalIsOverAndTheJournalRemoved() {
+    long now = midHour();
+    MutableClock clock = new MutableClock(now);
+    BucketKey bucket = new BucketKey(BucketKey.hourOf(now), "billing", name(1));
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, clock);
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      machine.addListener(aggregator);
+      end(machine, "run-1", now);
+      end(machine, "run-2", now);
+      assertEquals(1, journalEntries(store));
+
+      clock.advance(HealthAggregator.CHECKPOINT_INTERVAL_MS);
+      end(machine, "run-3", clock.millis());
+
+      assertEquals(3, storedCompleted(store, bucket));
+      assertEquals(0, journalEntries(store));
+      assertEquals(3, completed(aggregator.report(), clock.millis()));
+    }
+  }
+
+  private static void end(JobStateMachine machine, String id, long now) {
+    JobEnded ended = new JobEnded(WORKER, new RunAttributes(id, name(1), null, null, 1, "worker-1", 0, null),
+        "trace-" + id, id, now - 100, now, JobOutcome.COMPLETED, null, null);
+    machine.applyAll(List.of(new ReceivedSpans(List.of(ended), now)));
+  }
+
+  private static long storedCompleted(JobStore store, BucketKey key) {
+    byte[] stored = store.get(Keyspace.HEALTH, key.encode());
+    return stored == null ? 0 : HourBucket.decode(stored).completed;
+  }
+
+  private static int journalEntries(JobStore store) {
+    int[] entries = {0};
+    store.scan(Keyspace.HEALTH_JOURNAL, new byte[0], (key, value) -> ++entries[0] > 0);
+    return entries[0];
+  }
+
+  private static long completed(HealthReport report, long now) {
+    List<JobHealth> health = report.lastDay(now, "billing");
+    assertEquals(1, health.size());
+    return health.get(0).counts().get("COMPLETED");
+  }
+
+  /** The middle of the current hour: the test's changes all fall in one hour's bucket. */
+  private static long midHour() {
+    return BucketKey.hourOf(System.currentTimeMillis()) * BucketKey.HOUR_MS + BucketKey.HOUR_MS / 2;
   }
 
   private static String name(int n) {
