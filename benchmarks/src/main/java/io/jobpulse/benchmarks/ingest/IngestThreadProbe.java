@@ -62,7 +62,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -XX:+UseParallelGC -Xmx3g \
- *      -cp benchmarks/target/benchmarks.jar:collector/target/jobpulse-collector.jar \
+ *      -cp collector/target/jobpulse-collector.jar:benchmarks/target/benchmarks.jar \
  *      io.jobpulse.benchmarks.ingest.IngestThreadProbe
  * </pre>
  */
