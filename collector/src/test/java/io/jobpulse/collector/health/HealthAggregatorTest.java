@@ -1,15 +1,18 @@
 package io.jobpulse.collector.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jobpulse.collector.state.JobStateMachine;
 import io.jobpulse.collector.state.ReceivedSpans;
 import io.jobpulse.collector.state.SpanEvent;
+import io.jobpulse.collector.state.StateListener;
 import io.jobpulse.collector.state.SpanEvent.JobEnded;
 import io.jobpulse.collector.state.SpanEvent.RunAttributes;
 import io.jobpulse.collector.state.WorkerIdentity;
 import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.collector.store.Keyspace;
+import io.jobpulse.collector.store.StoreBatch;
 import io.jobpulse.collector.testing.MutableClock;
 import io.jobpulse.contract.JobOutcome;
 import java.nio.file.Path;
@@ -101,6 +104,37 @@ class HealthAggregatorTest {
       assertEquals(3, storedCompleted(store, bucket));
       assertEquals(0, journalEntries(store));
       assertEquals(3, completed(aggregator.report(), clock.millis()));
+    }
+  }
+
+  @Test
+  void aTransactionNotWrittenLeavesTheJournaledBucketsAsTheyWere() {
+    long now = midHour();
+    MutableClock clock = new MutableClock(now);
+    boolean[] failWrites = {false};
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, clock);
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      machine.addListener(aggregator);
+      machine.addListener(new StateListener() { // after the aggregator: its changes are staged, then lost
+        @Override
+        public void beforeWrite(StoreBatch batch) {
+          if (failWrites[0]) {
+            throw new IllegalStateException("the write fails");
+          }
+        }
+      });
+      end(machine, "run-1", now);
+      end(machine, "run-2", now);
+      failWrites[0] = true;
+      assertThrows(IllegalStateException.class, () -> end(machine, "run-3", now));
+      failWrites[0] = false;
+      end(machine, "run-4", now);
+
+      assertEquals(3, completed(aggregator.report(), now));
+      clock.advance(HealthAggregator.CHECKPOINT_INTERVAL_MS);
+      end(machine, "run-5", clock.millis());
+      assertEquals(4, storedCompleted(store, new BucketKey(BucketKey.hourOf(now), "billing", name(1))));
     }
   }
 
