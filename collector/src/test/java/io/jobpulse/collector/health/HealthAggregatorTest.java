@@ -37,8 +37,7 @@ class HealthAggregatorTest {
     MutableClock clock = new MutableClock(now);
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
-      HealthAggregator aggregator = new HealthAggregator(store, clock);
-      machine.addListener(aggregator);
+      HealthAggregator aggregator = aggregating(machine, store, clock);
       for (int t = 0; t < transactions; t++) {
         List<SpanEvent> ends = new ArrayList<>(names);
         for (int n = 0; n < names; n++) {
@@ -63,11 +62,10 @@ class HealthAggregatorTest {
   void changesBetweenCheckpointsAreJournaledReadAndAppliedAfterACrash() {
     long now = midHour();
     MutableClock clock = new MutableClock(now);
-    BucketKey bucket = new BucketKey(BucketKey.hourOf(now), "billing", name(1));
+    BucketKey bucket = bucketOf(now);
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
-      HealthAggregator aggregator = new HealthAggregator(store, clock);
-      machine.addListener(aggregator);
+      HealthAggregator aggregator = aggregating(machine, store, clock);
       end(machine, "run-1", now); // the first transaction writes the buckets
       end(machine, "run-2", now); // the next ones within the interval journal them
       end(machine, "run-3", now);
@@ -89,11 +87,10 @@ class HealthAggregatorTest {
   void theBucketsAreWrittenOnceTheIntervalIsOverAndTheJournalRemoved() {
     long now = midHour();
     MutableClock clock = new MutableClock(now);
-    BucketKey bucket = new BucketKey(BucketKey.hourOf(now), "billing", name(1));
+    BucketKey bucket = bucketOf(now);
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
-      HealthAggregator aggregator = new HealthAggregator(store, clock);
-      machine.addListener(aggregator);
+      HealthAggregator aggregator = aggregating(machine, store, clock);
       end(machine, "run-1", now);
       end(machine, "run-2", now);
       assertEquals(1, journalEntries(store));
@@ -114,8 +111,7 @@ class HealthAggregatorTest {
     boolean[] failWrites = {false};
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
-      HealthAggregator aggregator = new HealthAggregator(store, clock);
-      machine.addListener(aggregator);
+      HealthAggregator aggregator = aggregating(machine, store, clock);
       machine.addListener(new StateListener() { // after the aggregator: its changes are staged, then lost
         @Override
         public void beforeWrite(StoreBatch batch) {
@@ -134,8 +130,19 @@ class HealthAggregatorTest {
       assertEquals(3, completed(aggregator.report(), now));
       clock.advance(HealthAggregator.CHECKPOINT_INTERVAL_MS);
       end(machine, "run-5", clock.millis());
-      assertEquals(4, storedCompleted(store, new BucketKey(BucketKey.hourOf(now), "billing", name(1))));
+      assertEquals(4, storedCompleted(store, bucketOf(now)));
     }
+  }
+
+  private static HealthAggregator aggregating(JobStateMachine machine, JobStore store, MutableClock clock) {
+    HealthAggregator aggregator = new HealthAggregator(store, clock);
+    machine.addListener(aggregator);
+    return aggregator;
+  }
+
+  /** The bucket of the runs {@link #end} ends at {@code now}. */
+  private static BucketKey bucketOf(long now) {
+    return new BucketKey(BucketKey.hourOf(now), "billing", name(1));
   }
 
   private static void end(JobStateMachine machine, String id, long now) {
