@@ -5,7 +5,6 @@ import io.jobpulse.benchmarks.common.CollectorProcess;
 import io.jobpulse.benchmarks.common.Percentiles;
 import io.jobpulse.benchmarks.common.ProcessMemory;
 import io.jobpulse.benchmarks.common.RepoLayout;
-import io.jobpulse.benchmarks.otlp.OtlpHttpSender;
 import io.jobpulse.benchmarks.otlp.SimulatedWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -101,7 +103,9 @@ public final class IngestLoad implements Callable<Integer> {
         url = collector.otlpBaseUrl();
         System.out.println("collector pid " + collector.pid() + " at " + url + ", log " + collector.log());
       }
-      run(plans, new OtlpHttpSender(url), collector);
+      try (PlannedConnections sender = new PlannedConnections(url)) {
+        run(plans, sender, collector);
+      }
     } finally {
       if (collector != null) {
         collector.close();
@@ -133,22 +137,21 @@ public final class IngestLoad implements Callable<Integer> {
     return plans;
   }
 
-  private void run(RequestPlan[] plans, OtlpHttpSender sender, CollectorProcess collector) throws Exception {
+  private void run(RequestPlan[] plans, PlannedConnections sender, CollectorProcess collector) throws Exception {
     AtomicLong ackedSpans = new AtomicLong();
     long start = System.nanoTime();
     long warmupEnd = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
     long deadline = start + TimeUnit.SECONDS.toNanos(maxSeconds);
-    ExecutorService connectionThreads = Executors.newFixedThreadPool(connections);
-    List<Future<Histogram>> latencies = new ArrayList<>();
+    List<CompletableFuture<Histogram>> latencies = new ArrayList<>();
     for (RequestPlan plan : plans) {
-      latencies.add(connectionThreads.submit(() -> send(plan, sender, ackedSpans, warmupEnd, deadline)));
+      latencies.add(sender.send(plan, ackedSpans, warmupEnd, deadline));
     }
-    connectionThreads.shutdown();
+    CompletableFuture<Void> allDone = CompletableFuture.allOf(latencies.toArray(CompletableFuture[]::new));
 
     // Once a second: the acknowledged spans and the collector's RSS, until every connection is done.
     List<long[]> samples = new ArrayList<>(); // {nanoTime, ackedSpans, collector RSS}
     long peakRss = -1;
-    while (!connectionThreads.awaitTermination(1, TimeUnit.SECONDS)) {
+    while (!awaitDone(allDone)) {
       long rss = collector == null ? -1 : ProcessMemory.rssBytes(collector.pid());
       peakRss = Math.max(peakRss, rss);
       samples.add(new long[] {System.nanoTime(), ackedSpans.get(), rss});
@@ -158,31 +161,25 @@ public final class IngestLoad implements Callable<Integer> {
     }
     long end = System.nanoTime();
     Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    for (Future<Histogram> f : latencies) {
+    for (CompletableFuture<Histogram> f : latencies) {
       latency.add(f.get());
     }
     report(samples, start, end, ackedSpans.get(), latency, sender, collector, peakRss);
   }
 
-  /** One connection: its requests in order, latency recorded after the warm-up, until done or the deadline. */
-  private static Histogram send(RequestPlan plan, OtlpHttpSender sender, AtomicLong ackedSpans, long warmupEnd,
-      long deadline) throws InterruptedException {
-    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    for (int i = 0; i < plan.bodies.size() && System.nanoTime() < deadline; i++) {
-      long t0 = System.nanoTime();
-      boolean acked = sender.send(plan.bodies.get(i));
-      long t1 = System.nanoTime();
-      if (acked) {
-        ackedSpans.addAndGet(plan.spanCounts[i]);
-      }
-      if (t0 >= warmupEnd) {
-        latency.recordValue(Math.min(latency.getHighestTrackableValue(), TimeUnit.NANOSECONDS.toMicros(t1 - t0)));
-      }
+  /** Waits up to a second for every connection to be done; {@code false} when some still send. */
+  private static boolean awaitDone(CompletableFuture<Void> allDone) throws InterruptedException {
+    try {
+      allDone.get(1, TimeUnit.SECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a connection's sequence failed", e.getCause());
     }
-    return latency;
   }
 
-  private void report(List<long[]> samples, long start, long end, long acked, Histogram latency, OtlpHttpSender sender,
+  private void report(List<long[]> samples, long start, long end, long acked, Histogram latency, PlannedConnections sender,
       CollectorProcess collector, long peakRss) {
     // Sustained rate: from the first sample after the warm-up to the last sample while every
     // connection still had requests (the tail, when some connections are done, is left out).
