@@ -1,6 +1,7 @@
 package io.jobpulse.benchmarks.ingest;
 
 import io.jobpulse.benchmarks.common.Loopback;
+import io.jobpulse.benchmarks.otlp.RetryPolicy;
 import io.jobpulse.contract.OtlpPaths;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufInputStream;
@@ -39,14 +40,12 @@ import org.HdrHistogram.Histogram;
  * keep-alive connection, a request as soon as the previous one is answered, as an exporter does.
  * All of them share one Netty event loop, so the generator takes little of the two cores it
  * shares with the collector it measures: the JDK's {@code HttpClient} with a thread per connection
- * took 0.24–0.31 of a core for the same requests (BENCHMARKS.md §3), CPU the collector then did
- * not have. A 429 or 503 is retried after its {@code Retry-After} (bounded), like
- * {@code OtlpHttpSender}; other statuses and broken connections are counted as failed.
+ * took about 0.3 of a core for the same requests (BENCHMARKS.md §3), CPU the collector then did
+ * not have. A 429 or 503 is retried as {@link RetryPolicy} says, like {@code OtlpHttpSender};
+ * other statuses and broken connections are counted as failed.
  */
 final class PlannedConnections implements AutoCloseable {
 
-  private static final int MAX_RETRIES = 20;
-  private static final long MAX_RETRY_WAIT_MS = 5_000;
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -162,17 +161,18 @@ final class PlannedConnections implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       long answeredAt = System.nanoTime();
       int status = response.status().code();
-      if ((status == 429 || status == 503) && attempt < MAX_RETRIES) {
+      if (RetryPolicy.isRetryable(status) && attempt < RetryPolicy.MAX_RETRIES) {
         throttled.incrementAndGet();
         attempt++;
-        ctx.executor().schedule(() -> resend(ctx.channel()), retryAfterMillis(response), TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(() -> resend(ctx.channel()),
+            RetryPolicy.waitMillis(response.headers().get(HttpHeaderNames.RETRY_AFTER)), TimeUnit.MILLISECONDS);
         return;
       }
       if (status == 200) {
         countRejected(response);
         ackedSpans.addAndGet(plan.spanCounts[next]);
       } else {
-        fail(status == 429 || status == 503 ? "still throttled after " + MAX_RETRIES + " retries"
+        fail(RetryPolicy.isRetryable(status) ? "still throttled after " + RetryPolicy.MAX_RETRIES + " retries"
             : status + ": " + response.content().toString(StandardCharsets.UTF_8));
       }
       if (sentAt - warmupEnd >= 0) {
@@ -215,16 +215,5 @@ final class PlannedConnections implements AutoCloseable {
         fail("unparseable 200 response: " + e.getMessage());
       }
     }
-  }
-
-  private static long retryAfterMillis(FullHttpResponse response) {
-    long seconds;
-    try {
-      String value = response.headers().get(HttpHeaderNames.RETRY_AFTER);
-      seconds = value == null ? 1 : Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      seconds = 1;
-    }
-    return Math.min(MAX_RETRY_WAIT_MS, Math.max(10, seconds * 1000));
   }
 }

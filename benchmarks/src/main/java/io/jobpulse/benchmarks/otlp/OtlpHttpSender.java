@@ -20,9 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class OtlpHttpSender {
 
-  private static final int MAX_RETRIES = 20;
-  private static final long MAX_RETRY_WAIT_MS = 5_000;
-
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final URI tracesUri;
@@ -47,7 +44,7 @@ public final class OtlpHttpSender {
         .header("Content-Type", "application/x-protobuf")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    for (int attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+    for (int attempt = 0; attempt <= RetryPolicy.MAX_RETRIES; attempt++) {
       HttpResponse<byte[]> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -60,15 +57,15 @@ public final class OtlpHttpSender {
         countRejected(response.body());
         return true;
       }
-      if (status == 429 || status == 503) {
+      if (RetryPolicy.isRetryable(status)) {
         throttled.incrementAndGet();
-        TimeUnit.MILLISECONDS.sleep(retryAfterMillis(response));
+        TimeUnit.MILLISECONDS.sleep(RetryPolicy.waitMillis(response.headers().firstValue("Retry-After").orElse(null)));
         continue;
       }
       fail(status + ": " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
       return false;
     }
-    fail("still throttled after " + MAX_RETRIES + " retries");
+    fail("still throttled after " + RetryPolicy.MAX_RETRIES + " retries");
     return false;
   }
 
@@ -81,17 +78,6 @@ public final class OtlpHttpSender {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       fail("unparseable 200 response: " + e.getMessage());
     }
-  }
-
-  private static long retryAfterMillis(HttpResponse<?> response) {
-    long seconds = response.headers().firstValue("Retry-After").map(v -> {
-      try {
-        return Long.parseLong(v.trim());
-      } catch (NumberFormatException e) {
-        return 1L;
-      }
-    }).orElse(1L);
-    return Math.min(MAX_RETRY_WAIT_MS, Math.max(10, seconds * 1000));
   }
 
   private void fail(String why) {
