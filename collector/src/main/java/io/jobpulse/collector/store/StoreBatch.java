@@ -10,7 +10,8 @@ import org.rocksdb.WriteBatch;
 
 /**
  * Changes written together by {@link JobStore#write}: runs with their index entries, workers,
- * counters. Not thread-safe; close it after writing.
+ * counters. The runs' families are written in key order (see {@link KeyOrderedWrites}), the others
+ * in the order given. Not thread-safe; close it after writing.
  */
 public final class StoreBatch implements AutoCloseable {
 
@@ -19,9 +20,17 @@ public final class StoreBatch implements AutoCloseable {
 
   private final JobStore store;
   private final WriteBatch batch = new WriteBatch();
+  private final KeyOrderedWrites runs;
+  private final KeyOrderedWrites byLabel;
+  private final KeyOrderedWrites byTime;
+  private final KeyOrderedWrites children;
 
   StoreBatch(JobStore store) {
     this.store = store;
+    this.runs = new KeyOrderedWrites(store.jobs);
+    this.byLabel = new KeyOrderedWrites(store.jobsByLabel);
+    this.byTime = new KeyOrderedWrites(store.jobsByTime);
+    this.children = new KeyOrderedWrites(store.children);
   }
 
   /**
@@ -29,46 +38,41 @@ public final class StoreBatch implements AutoCloseable {
    * run) and moving its index entries.
    */
   public StoreBatch putJob(Job before, Job after) {
-    try {
-      // Index entries are written only where they change: a heartbeat rewrites a run without
-      // moving it in any index, and each put is a memtable entry for flush and compaction too.
-      byte[][] labelsAfter = labelKeys(after);
-      byte[][] labelsBefore = before == null ? NO_KEYS : labelKeys(before);
-      for (byte[] key : labelsBefore) {
-        if (!containsKey(labelsAfter, key)) {
-          batch.delete(store.jobsByLabel, key);
-        }
+    // Index entries are written only where they change: a heartbeat rewrites a run without
+    // moving it in any index, and each put is a memtable entry for flush and compaction too.
+    byte[][] labelsAfter = labelKeys(after);
+    byte[][] labelsBefore = before == null ? NO_KEYS : labelKeys(before);
+    for (byte[] key : labelsBefore) {
+      if (!containsKey(labelsAfter, key)) {
+        byLabel.delete(key);
       }
-      boolean timeMoved = before == null || before.sortTime() != after.sortTime();
-      if (before != null && timeMoved) {
-        batch.delete(store.jobsByTime, Keys.timeIndex(before.sortTime(), before.id()));
-      }
-      boolean statusChanged = before == null || before.status() != after.status();
-      boolean parentMoved = before == null || !Objects.equals(before.parentId(), after.parentId());
-      if (before != null && parentMoved && before.parentId() != null) {
-        batch.delete(store.children, Keys.child(before.parentId(), before.id()));
-      }
-      byte[] record = JobCodec.encode(after);
-      batch.put(store.jobs, Keys.id(after.id()), record);
-      for (int i = 0; i < labelsAfter.length; i++) {
-        byte[] key = labelsAfter[i];
-        if (carriesRecord(after, i)) {
-          batch.put(store.jobsByLabel, key, record); // rewritten with every version of the run
-        } else if (!containsKey(labelsBefore, key)) {
-          batch.put(store.jobsByLabel, key, EMPTY);
-        }
-      }
-      if (timeMoved || statusChanged) {
-        batch.put(store.jobsByTime, Keys.timeIndex(after.sortTime(), after.id()), Keys.status(after.status()));
-      }
-      if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
-        batch.put(store.children, Keys.child(after.parentId(), after.id()),
-            after.status().name().getBytes(StandardCharsets.UTF_8));
-      }
-      return this;
-    } catch (RocksDBException e) {
-      throw new StoreException("cannot batch run " + after.id(), e);
     }
+    boolean timeMoved = before == null || before.sortTime() != after.sortTime();
+    if (before != null && timeMoved) {
+      byTime.delete(Keys.timeIndex(before.sortTime(), before.id()));
+    }
+    boolean statusChanged = before == null || before.status() != after.status();
+    boolean parentMoved = before == null || !Objects.equals(before.parentId(), after.parentId());
+    if (before != null && parentMoved && before.parentId() != null) {
+      children.delete(Keys.child(before.parentId(), before.id()));
+    }
+    byte[] record = JobCodec.encode(after);
+    runs.put(Keys.id(after.id()), record);
+    for (int i = 0; i < labelsAfter.length; i++) {
+      byte[] key = labelsAfter[i];
+      if (carriesRecord(after, i)) {
+        byLabel.put(key, record); // rewritten with every version of the run
+      } else if (!containsKey(labelsBefore, key)) {
+        byLabel.put(key, EMPTY);
+      }
+    }
+    if (timeMoved || statusChanged) {
+      byTime.put(Keys.timeIndex(after.sortTime(), after.id()), Keys.status(after.status()));
+    }
+    if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
+      children.put(Keys.child(after.parentId(), after.id()), after.status().name().getBytes(StandardCharsets.UTF_8));
+    }
+    return this;
   }
 
   /**
@@ -79,19 +83,15 @@ public final class StoreBatch implements AutoCloseable {
     if (!job.status().isTerminal()) {
       throw new IllegalArgumentException("run " + job.id() + " is " + job.status() + ", not over");
     }
-    try {
-      batch.delete(store.jobs, Keys.id(job.id()));
-      for (byte[] key : labelKeys(job)) {
-        batch.delete(store.jobsByLabel, key);
-      }
-      batch.delete(store.jobsByTime, Keys.timeIndex(job.sortTime(), job.id()));
-      if (job.parentId() != null) {
-        batch.delete(store.children, Keys.child(job.parentId(), job.id()));
-      }
-      return this;
-    } catch (RocksDBException e) {
-      throw new StoreException("cannot batch the removal of run " + job.id(), e);
+    runs.delete(Keys.id(job.id()));
+    for (byte[] key : labelKeys(job)) {
+      byLabel.delete(key);
     }
+    byTime.delete(Keys.timeIndex(job.sortTime(), job.id()));
+    if (job.parentId() != null) {
+      children.delete(Keys.child(job.parentId(), job.id()));
+    }
+    return this;
   }
 
   /** Writes a record of {@code keyspace}'s owner. */
@@ -141,12 +141,21 @@ public final class StoreBatch implements AutoCloseable {
     return put(store.meta, JobStore.counterKey(name), Long.toString(value).getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** The batch to write, the runs' families' entries added to it in key order. */
   WriteBatch writeBatch() {
-    return batch;
+    try {
+      runs.drainTo(batch);
+      byLabel.drainTo(batch);
+      byTime.drainTo(batch);
+      children.drainTo(batch);
+      return batch;
+    } catch (RocksDBException e) {
+      throw new StoreException("cannot batch the runs' changes", e);
+    }
   }
 
   public boolean isEmpty() {
-    return batch.count() == 0;
+    return batch.count() == 0 && runs.isEmpty() && byLabel.isEmpty() && byTime.isEmpty() && children.isEmpty();
   }
 
   @Override

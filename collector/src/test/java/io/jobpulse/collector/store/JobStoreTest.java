@@ -231,6 +231,29 @@ class JobStoreTest {
   }
 
   @Test
+  void aBatchWrittenInKeyOrderKeepsTheOrderOfTwoChangesToOneRun() {
+    try (JobStore store = JobStore.open(dir)) {
+      Job gone = crashed("gone", 1000);
+      Job back = crashed("back", 2000);
+      write(store, null, back);
+      try (StoreBatch batch = store.newBatch()) {
+        // Given out of key order, and each run changed twice: the second change must win.
+        batch.putJob(null, crashed("zz-new", 4000));
+        batch.putJob(null, gone).deleteJob(gone);
+        batch.deleteJob(back).putJob(null, back);
+        batch.putJob(null, crashed("aa-new", 3000));
+        store.write(batch);
+      }
+
+      assertTrue(store.job("gone").isEmpty());
+      assertEquals(back, store.job("back").orElseThrow());
+      assertEquals(List.of("zz-new", "aa-new", "back"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
+      assertEquals(List.of("zz-new", "aa-new", "back"), ids(store.jobs(new JobQuery(null, null, null, 10))));
+      assertEquals(List.of("CRASHED", "CRASHED", "CRASHED"), labels(store));
+    }
+  }
+
+  @Test
   void aSecondOpenOfTheSameDirectoryFailsClearly() {
     try (JobStore store = JobStore.open(dir)) {
       StoreException e = assertThrows(StoreException.class, () -> JobStore.open(dir));
