@@ -17,13 +17,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Keeps the hourly health aggregates of every job name as runs end and flags are raised, so that
@@ -31,19 +29,23 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each update is staged into the very batch that writes the run's change, so the aggregates
  * and the runs can never disagree after a crash. Runs on the ingest thread only (see {@link
- * StateListener}); a bucket is read from the store once, then kept in memory, the least recently
- * used forgotten first beyond {@link #MAX_KEPT}; a transaction changes the buckets it touches in
- * memory and writes each once, before its batch is written (see {@link #beforeWrite}). When a
- * transaction's write fails, every kept bucket is forgotten and read again: memory never runs
- * ahead of the store.
+ * StateListener}).
  *
  * <p>How a bucket is written: a fleet's transactions each touch hundreds of the same few thousand
  * buckets, and a bucket rewritten in place is a memtable insert at a random place, per transaction
- * (under the load benchmark, a fifth of the ingest thread's time; BENCHMARKS.md §3). So a transaction writes the buckets it
- * changed as one entry of a journal ({@link Keyspace#HEALTH_JOURNAL}), and the buckets themselves
+ * (under the load benchmark, a fifth of the ingest thread's time; BENCHMARKS.md §3). So a
+ * transaction's changes are collected per bucket as a delta (an {@link HourBucket} of this
+ * transaction's counts alone) and written as one entry of a journal, after the buckets in their
+ * own keyspace ({@link #journalKey}: one scan reads both as of one moment). The buckets themselves
  * are written at most every {@link #CHECKPOINT_INTERVAL_MS}, with the journal removed in the same
- * batch. A journal left by a crash is applied when the aggregator is next built. Until written,
- * the states journaled are kept in {@link #unwritten}, where {@link HealthReport} reads them.
+ * batch. A journal left by a crash is applied when the aggregator is next built; a report adds the
+ * journal's deltas to the buckets it reads (see {@link HealthReport}).
+ *
+ * <p>Memory never runs ahead of the store: a bucket is read from the store once, then kept, the
+ * least recently used forgotten first beyond {@link #MAX_KEPT}; a transaction's deltas are added to
+ * the kept buckets only once its write succeeded ({@link #committed}), and a transaction not
+ * written leaves nothing behind. A bucket changed since the last checkpoint is never forgotten:
+ * its state is only in memory and in the journal.
  *
  * <p>What is counted, in the hour (collector clock) it happened: a run ending (by its status;
  * completed ones with their duration, failed ones with their category and signature); a flag
@@ -56,36 +58,30 @@ public final class HealthAggregator implements StateListener {
   /** Hours of aggregates kept; older ones are removed as the clock enters a new hour. */
   static final long RETENTION_HOURS = 24 * 8;
   /**
-   * The most buckets kept in memory between transactions: bounds the heap with many services × job
-   * names (a bucket of an hour is a few KiB). A fleet with more names than this in one hour reads
-   * only its least active names' buckets back from the store, not all of them.
+   * The most buckets kept in memory between transactions, and changed between checkpoints: bounds
+   * the heap with many services × job names (a bucket of an hour is a few KiB). A fleet with more
+   * names than this in one hour reads only its least active names' buckets back from the store.
    */
   static final int MAX_KEPT = 8_192;
   /** The longest the buckets go without being written, their changes being journaled meanwhile. */
   static final long CHECKPOINT_INTERVAL_MS = 1_000;
+  /** Journal keys start with this byte, after every bucket's key (an hour since the epoch, big-endian). */
+  private static final byte JOURNAL_PREFIX = (byte) 0xFF;
 
   private final JobStore store;
   private final Clock clock;
-  /** The buckets as written, plus the current transaction's changes (see {@link #bucket}); least recently used first. */
-  private final LinkedHashMap<BucketKey, HourBucket> kept = new LinkedHashMap<>(1024, 0.75f, true);
-  /** The buckets the current transaction changed. */
-  private final Set<BucketKey> staged = new HashSet<>();
+  /** The buckets as written, in place or by the journal; least recently used first. */
+  private final LinkedHashMap<BucketKey, Kept> kept = new LinkedHashMap<>(1024, 0.75f, true);
+  /** How many of the kept buckets changed since the last checkpoint. */
+  private int changedBuckets;
+  /** The current transaction's changes, by bucket. */
+  private final Map<BucketKey, HourBucket> deltas = new HashMap<>();
   private StoreBatch stagedIn;
   /** The batch being written with this listener's changes, {@code null} when it has none. */
   private StoreBatch writing;
-  private StoreBatch lastWritten;
+  private boolean writingCheckpoint;
   private long keptHour = Long.MIN_VALUE;
   private long prunedBefore = Long.MIN_VALUE;
-  /**
-   * The encoded state of each bucket journaled since the buckets were last written: the newest
-   * state of each, on the store's journal. Written by the ingest thread once a write succeeded,
-   * read by {@link HealthReport} on request threads. Bounded: past {@link #MAX_KEPT} buckets, the
-   * next transaction writes them all.
-   */
-  private final Map<BucketKey, byte[]> unwritten = new ConcurrentHashMap<>();
-  /** The states {@link #beforeWrite} staged, published to {@link #unwritten} once written. */
-  private final Map<BucketKey, byte[]> writingStates = new HashMap<>();
-  private boolean writingCheckpoint;
   /** The journal holds the entries from {@code journalStart} (inclusive) to {@code journalEnd}. */
   private long journalStart;
   private long journalEnd;
@@ -98,12 +94,13 @@ public final class HealthAggregator implements StateListener {
   public HealthAggregator(JobStore store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    applyFullStateJournal();
     applyJournal();
   }
 
-  /** Reads the aggregates as this aggregator last wrote them, its unwritten ones included. */
+  /** Reads the aggregates as this aggregator last wrote them, its journal included. */
   public HealthReport report() {
-    return new HealthReport(store, unwritten);
+    return new HealthReport(store);
   }
 
   @Override
@@ -118,31 +115,31 @@ public final class HealthAggregator implements StateListener {
       takeBack(before, batch);
     }
     if (isOver && (!wasOver || before.status() != after.status())) {
-      HourBucket bucket = bucket(batch, now, after);
-      bucket.count(after.status().name(), 1);
+      HourBucket delta = delta(batch, key(now, after.service(), after.name()));
+      delta.count(after.status().name(), 1);
       switch (after.status()) {
         case COMPLETED -> {
-          bucket.completed++;
+          delta.completed++;
           if (after.durationMs() != null) {
-            bucket.durations.add(after.durationMs(), 1);
+            delta.durations.add(after.durationMs(), 1);
           }
         }
         case FAILED -> {
-          bucket.failed++;
+          delta.failed++;
           String type = after.error() == null ? null : after.error().type();
           String message = after.error() == null ? null : after.error().message();
           String category = after.error() == null || after.error().category() == null
               ? ErrorClassifier.categorize(type, message) : after.error().category();
-          bucket.failure(ErrorSignature.of(type, message), type, category, now);
+          delta.failure(ErrorSignature.of(type, message), type, category, now);
         }
-        default -> bucket.flagged++; // CRASHED, LOST, ABANDONED: ended by a flag
+        default -> delta.flagged++; // CRASHED, LOST, ABANDONED: ended by a flag
       }
     }
     FlagType raised = newLiveFlag(before, after);
     if (raised != null) {
-      HourBucket bucket = bucket(batch, now, after);
-      bucket.count(raised.name(), 1);
-      bucket.flagged++;
+      HourBucket delta = delta(batch, key(now, after.service(), after.name()));
+      delta.count(raised.name(), 1);
+      delta.flagged++;
     }
   }
 
@@ -151,43 +148,40 @@ public final class HealthAggregator implements StateListener {
     if (summary.count() <= 0 || summary.name() == null) {
       return;
     }
-    long now = clock.millis();
-    BucketKey key = key(now, worker.service(), summary.name());
-    HourBucket bucket = bucket(batch, key);
-    bucket.count(JobStatus.COMPLETED.name(), summary.count());
-    bucket.completed += summary.count();
-    bucket.durations.add(summary.totalMs() / summary.count(), summary.count());
+    HourBucket delta = delta(batch, key(clock.millis(), worker.service(), summary.name()));
+    delta.count(JobStatus.COMPLETED.name(), summary.count());
+    delta.completed += summary.count();
+    delta.durations.add(summary.totalMs() / summary.count(), summary.count());
   }
 
   /**
-   * Writes the buckets the transaction changed, once each however many of its runs changed them:
-   * as one journal entry, or, when a checkpoint is due, every unwritten bucket in place with the
-   * journal removed.
+   * Writes the transaction's deltas as one journal entry, however many of its runs changed each
+   * bucket; or, when a checkpoint is due, every bucket changed since the last one, in place, these
+   * deltas added, with the journal removed.
    */
   @Override
   public void beforeWrite(StoreBatch batch) {
-    writing = batch == stagedIn ? batch : null;
+    writing = batch == stagedIn && !deltas.isEmpty() ? batch : null;
     if (writing == null) {
       return;
     }
-    writingStates.clear();
-    for (BucketKey key : staged) {
-      writingStates.put(key, kept.get(key).encode());
+    writingCheckpoint = clock.millis() >= checkpointDueAt || changedBuckets + deltas.size() > MAX_KEPT;
+    if (!writingCheckpoint) {
+      batch.put(Keyspace.HEALTH, journalKey(journalEnd), journalEntry(deltas));
+      return;
     }
-    long now = clock.millis();
-    writingCheckpoint = now >= checkpointDueAt || unwritten.size() + writingStates.size() > MAX_KEPT;
-    if (writingCheckpoint) {
-      unwritten.forEach((key, state) -> {
-        if (!writingStates.containsKey(key)) {
-          batch.put(Keyspace.HEALTH, key.encode(), state);
-        }
-      });
-      writingStates.forEach((key, state) -> batch.put(Keyspace.HEALTH, key.encode(), state));
-      if (journalEnd > journalStart) {
-        batch.deleteRange(Keyspace.HEALTH_JOURNAL, journalKey(journalStart), journalKey(journalEnd));
+    kept.forEach((key, bucket) -> {
+      if (bucket.changedSinceCheckpoint && !deltas.containsKey(key)) {
+        batch.put(Keyspace.HEALTH, key.encode(), bucket.state.encode());
       }
-    } else {
-      batch.put(Keyspace.HEALTH_JOURNAL, journalKey(journalEnd), journalEntry(writingStates));
+    });
+    deltas.forEach((key, delta) -> {
+      HourBucket written = HourBucket.decode(kept(key).state.encode()); // a copy: memory follows once written
+      written.merge(delta);
+      batch.put(Keyspace.HEALTH, key.encode(), written.encode());
+    });
+    if (journalEnd > journalStart) {
+      batch.deleteRange(Keyspace.HEALTH, journalKey(journalStart), journalKey(journalEnd));
     }
   }
 
@@ -196,16 +190,24 @@ public final class HealthAggregator implements StateListener {
     if (writing == null) {
       return;
     }
-    lastWritten = writing; // this transaction's changes are in the store
+    writing = null;
     if (writingCheckpoint) {
-      // Cleared only now the buckets are in the store: a report reads one or the other.
-      unwritten.clear();
+      kept.values().forEach(bucket -> bucket.changedSinceCheckpoint = false);
+      changedBuckets = 0;
       journalStart = journalEnd;
       checkpointDueAt = clock.millis() + CHECKPOINT_INTERVAL_MS;
     } else {
-      unwritten.putAll(writingStates);
       journalEnd++;
     }
+    for (Map.Entry<BucketKey, HourBucket> delta : deltas.entrySet()) {
+      Kept bucket = kept(delta.getKey());
+      bucket.state.merge(delta.getValue());
+      if (!writingCheckpoint && !bucket.changedSinceCheckpoint) {
+        bucket.changedSinceCheckpoint = true;
+        changedBuckets++;
+      }
+    }
+    deltas.clear();
   }
 
   /** A flag on a run that goes on living, raised by this change; {@code null} when none. */
@@ -230,56 +232,57 @@ public final class HealthAggregator implements StateListener {
     if (BucketKey.hourOf(clock.millis()) - key.hour() >= RETENTION_HOURS) {
       return;
     }
-    HourBucket bucket = bucket(batch, key);
-    bucket.count(before.status().name(), -1);
-    bucket.flagged = Math.max(0, bucket.flagged - 1);
+    HourBucket delta = delta(batch, key);
+    delta.count(before.status().name(), -1);
+    delta.flagged--;
   }
 
-  private HourBucket bucket(StoreBatch batch, long now, Job job) {
-    return bucket(batch, key(now, job.service(), job.name()));
-  }
-
-  private HourBucket bucket(StoreBatch batch, BucketKey key) {
+  /** This transaction's changes to the bucket {@code key}. */
+  private HourBucket delta(StoreBatch batch, BucketKey key) {
     if (batch != stagedIn) {
-      long hour = BucketKey.hourOf(clock.millis());
-      if (stagedIn != lastWritten || hour != keptHour) {
-        // The previous transaction's changes never reached the store, or a new hour began (past
-        // hours are rarely touched again): read afresh.
-        kept.clear();
-        keptHour = hour;
-      } else {
-        forgetLeastUsed();
-      }
-      staged.clear();
+      // A new transaction: the deltas of one not written are dropped with it.
+      deltas.clear();
       stagedIn = batch;
+      forgetUnchanged();
       prune(batch);
     }
-    HourBucket bucket = kept.get(key);
+    HourBucket delta = deltas.get(key);
+    if (delta == null) {
+      delta = new HourBucket();
+      deltas.put(key, delta);
+    }
+    return delta;
+  }
+
+  /** The bucket {@code key} as written, read from the store when not kept. */
+  private Kept kept(BucketKey key) {
+    Kept bucket = kept.get(key);
     if (bucket == null) {
-      byte[] stored = unwritten.get(key);
-      if (stored == null) {
-        stored = store.get(Keyspace.HEALTH, key.encode());
-      }
-      bucket = stored == null ? new HourBucket() : HourBucket.decode(stored);
+      // Not kept, so not changed since the last checkpoint: the stored bucket is the bucket.
+      bucket = new Kept(stored(key));
       kept.put(key, bucket);
     }
-    staged.add(key);
     return bucket;
   }
 
   /**
-   * Trims the kept buckets to {@link #MAX_KEPT}, between transactions only: the buckets a
-   * transaction staged must stay until {@link #beforeWrite} has written them. Forgetting the least
-   * recently used, not all, keeps a fleet just over the bound from reading every bucket back on
-   * every transaction.
+   * Between transactions, trims the kept buckets to {@link #MAX_KEPT}, the least recently used
+   * first, or forgets all of them when a new hour began (past hours are rarely touched again):
+   * never one changed since the last checkpoint. Forgetting the least recently used, not all,
+   * keeps a fleet just over the bound from reading every bucket back on every transaction.
    */
-  private void forgetLeastUsed() {
+  private void forgetUnchanged() {
+    long hour = BucketKey.hourOf(clock.millis());
+    if (hour != keptHour) {
+      kept.values().removeIf(bucket -> !bucket.changedSinceCheckpoint);
+      keptHour = hour;
+      return;
+    }
     int excess = kept.size() - MAX_KEPT;
-    if (excess > 0) {
-      Iterator<BucketKey> eldest = kept.keySet().iterator();
-      for (int i = 0; i < excess; i++) {
-        eldest.next();
+    for (Iterator<Kept> eldest = kept.values().iterator(); excess > 0 && eldest.hasNext(); ) {
+      if (!eldest.next().changedSinceCheckpoint) {
         eldest.remove();
+        excess--;
       }
     }
   }
@@ -294,14 +297,43 @@ public final class HealthAggregator implements StateListener {
   }
 
   /**
-   * Writes into the buckets the states a journal holds (left by a crash between two checkpoints),
-   * newest last, and removes it, in one batch.
+   * Adds to the buckets the deltas a journal holds (left by a crash between two checkpoints) and
+   * writes them, the journal removed, in one batch.
    */
   private void applyJournal() {
+    Map<BucketKey, HourBucket> buckets = new HashMap<>();
+    long[] end = {0};
+    store.scan(Keyspace.HEALTH, journalKey(0), (key, entry) -> {
+      readJournalEntry(entry, (bucketKey, delta) -> buckets.computeIfAbsent(bucketKey, this::stored).merge(HourBucket.decode(delta)));
+      end[0] = journalSeq(key) + 1;
+      return true;
+    });
+    if (end[0] == 0) {
+      return;
+    }
+    try (StoreBatch batch = store.newBatch()) {
+      buckets.forEach((key, bucket) -> batch.put(Keyspace.HEALTH, key.encode(), bucket.encode()));
+      batch.deleteRange(Keyspace.HEALTH, journalKey(0), journalKey(end[0]));
+      store.write(batch);
+    }
+    journalStart = end[0];
+    journalEnd = end[0];
+  }
+
+  private HourBucket stored(BucketKey key) {
+    byte[] stored = store.get(Keyspace.HEALTH, key.encode());
+    return stored == null ? new HourBucket() : HourBucket.decode(stored);
+  }
+
+  /**
+   * Writes into the buckets the states left in {@link Keyspace#HEALTH_JOURNAL} by a version that
+   * journaled whole buckets (before 2026-12-07), newest last, and removes them, in one batch.
+   */
+  private void applyFullStateJournal() {
     Map<BucketKey, byte[]> states = new LinkedHashMap<>();
     long[] end = {0};
-    store.scan(Keyspace.HEALTH_JOURNAL, journalKey(0), (key, entry) -> {
-      readJournalEntry(entry, states);
+    store.scan(Keyspace.HEALTH_JOURNAL, new byte[Long.BYTES], (key, entry) -> {
+      readJournalEntry(entry, states::put);
       end[0] = ByteBuffer.wrap(key).getLong() + 1;
       return true;
     });
@@ -310,21 +342,19 @@ public final class HealthAggregator implements StateListener {
     }
     try (StoreBatch batch = store.newBatch()) {
       states.forEach((key, state) -> batch.put(Keyspace.HEALTH, key.encode(), state));
-      batch.deleteRange(Keyspace.HEALTH_JOURNAL, journalKey(0), journalKey(end[0]));
+      batch.deleteRange(Keyspace.HEALTH_JOURNAL, new byte[Long.BYTES], ByteBuffer.allocate(Long.BYTES).putLong(end[0]).array());
       store.write(batch);
     }
-    journalStart = end[0];
-    journalEnd = end[0];
   }
 
-  /** A journal entry: each bucket's key and state, length-delimited. */
-  private static byte[] journalEntry(Map<BucketKey, byte[]> states) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(states.size() * 192);
+  /** A journal entry: each bucket's key and delta, length-delimited. */
+  private static byte[] journalEntry(Map<BucketKey, HourBucket> deltas) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(deltas.size() * 64);
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {
-      for (Map.Entry<BucketKey, byte[]> state : states.entrySet()) {
-        out.writeByteArrayNoTag(state.getKey().encode());
-        out.writeByteArrayNoTag(state.getValue());
+      for (Map.Entry<BucketKey, HourBucket> delta : deltas.entrySet()) {
+        out.writeByteArrayNoTag(delta.getKey().encode());
+        out.writeByteArrayNoTag(delta.getValue().encode());
       }
       out.flush();
     } catch (IOException e) {
@@ -333,23 +363,48 @@ public final class HealthAggregator implements StateListener {
     return bytes.toByteArray();
   }
 
-  private static void readJournalEntry(byte[] entry, Map<BucketKey, byte[]> states) {
+  /** Hands each bucket key and encoded bucket of a journal entry to {@code into}, in order. */
+  private static void readJournalEntry(byte[] entry, BiConsumer<BucketKey, byte[]> into) {
     CodedInputStream in = CodedInputStream.newInstance(entry);
     try {
       while (!in.isAtEnd()) {
         BucketKey key = BucketKey.decode(in.readByteArray());
-        states.put(key, in.readByteArray());
+        into.accept(key, in.readByteArray());
       }
     } catch (IOException e) {
       throw new IllegalStateException("a health journal entry cannot be read: " + e.getMessage(), e);
     }
   }
 
+  /** Hands each bucket key and delta of the journal entry under {@code key} to {@code into}; false for a bucket's key. */
+  static boolean readJournal(byte[] key, byte[] entry, BiConsumer<BucketKey, HourBucket> into) {
+    if (key.length == 0 || key[0] != JOURNAL_PREFIX) {
+      return false;
+    }
+    readJournalEntry(entry, (bucketKey, delta) -> into.accept(bucketKey, HourBucket.decode(delta)));
+    return true;
+  }
+
   private static byte[] journalKey(long seq) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(seq).array();
+    return ByteBuffer.allocate(1 + Long.BYTES).put(JOURNAL_PREFIX).putLong(seq).array();
+  }
+
+  private static long journalSeq(byte[] key) {
+    return ByteBuffer.wrap(key, 1, Long.BYTES).getLong();
   }
 
   private static BucketKey key(long at, String service, String name) {
     return new BucketKey(BucketKey.hourOf(at), service == null ? "" : service, name);
+  }
+
+  /** A bucket as written, in place or by the journal. */
+  private static final class Kept {
+    final HourBucket state;
+    /** Whether its state is only in memory and in the journal: then it is not forgotten. */
+    boolean changedSinceCheckpoint;
+
+    Kept(HourBucket state) {
+      this.state = state;
+    }
   }
 }

@@ -8,16 +8,18 @@ import io.jobpulse.collector.store.JobStore;
 import io.jobpulse.collector.store.Keyspace;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Reads the last 24 hours of {@link HealthAggregator}'s buckets and merges them per job name:
- * one range scan of at most 24 × names small records, whatever the number of runs, and the
- * buckets the aggregator has journaled but not yet written (see {@link HealthAggregator#report}).
+ * one range scan of at most 24 × names small records, whatever the number of runs, and of the
+ * journal of the changes made since the buckets were last written, which follows them in the same
+ * keyspace: the scan reads both as of one moment, so a change is counted once, in a bucket or in
+ * the journal.
  */
 public final class HealthReport {
 
@@ -25,11 +27,9 @@ public final class HealthReport {
   static final int TOP_ERRORS = 5;
 
   private final JobStore store;
-  private final Map<BucketKey, byte[]> unwritten;
 
-  HealthReport(JobStore store, Map<BucketKey, byte[]> unwritten) {
+  HealthReport(JobStore store) {
     this.store = store;
-    this.unwritten = unwritten;
   }
 
   /**
@@ -42,34 +42,22 @@ public final class HealthReport {
     long lastHour = BucketKey.hourOf(now);
     long firstHour = lastHour - HOURS + 1;
     Map<String, Merged> byName = new TreeMap<>();
-    // Copied before the store is read: a bucket written since is then read in either state, both
-    // at least as new as the copy's moment.
-    Map<BucketKey, byte[]> pending = new HashMap<>(unwritten);
-    store.scan(Keyspace.HEALTH, BucketKey.startOf(firstHour), (keyBytes, value) -> {
-      BucketKey key = BucketKey.decode(keyBytes);
-      if (key.hour() > lastHour) {
-        return false;
+    BiConsumer<BucketKey, HourBucket> add = (key, bucket) -> {
+      if (key.hour() >= firstHour && key.hour() <= lastHour && (service == null || service.equals(key.service()))) {
+        byName.computeIfAbsent(key.name(), name -> new Merged(name, firstHour)).add(key.hour(), bucket);
       }
-      byte[] newer = pending.remove(key);
-      add(byName, key, newer != null ? newer : value, firstHour, service);
+    };
+    store.scan(Keyspace.HEALTH, BucketKey.startOf(firstHour), (key, value) -> {
+      if (!HealthAggregator.readJournal(key, value, add)) {
+        add.accept(BucketKey.decode(key), HourBucket.decode(value));
+      }
       return true;
-    });
-    pending.forEach((key, value) -> {
-      if (key.hour() >= firstHour && key.hour() <= lastHour) {
-        add(byName, key, value, firstHour, service);
-      }
     });
     List<JobHealth> result = new ArrayList<>(byName.size());
     for (Merged merged : byName.values()) {
       result.add(merged.toHealth());
     }
     return result;
-  }
-
-  private static void add(Map<String, Merged> byName, BucketKey key, byte[] bucket, long firstHour, String service) {
-    if (service == null || service.equals(key.service())) {
-      byName.computeIfAbsent(key.name(), name -> new Merged(name, firstHour)).add(key.hour(), HourBucket.decode(bucket));
-    }
   }
 
   /** One name's buckets summed up. */

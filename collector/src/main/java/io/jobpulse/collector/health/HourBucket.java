@@ -66,19 +66,49 @@ final class HourBucket {
     String type;
     long count;
     long lastSeenAt;
+
+    void add(long seen, long at) {
+      count += seen;
+      lastSeenAt = Math.max(lastSeenAt, at);
+    }
   }
 
+  /**
+   * Adds {@code delta} runs under {@code label}. A bucket that holds one transaction's changes (see
+   * {@link #merge}) may count below zero: a flag taken back.
+   */
   void count(String label, long delta) {
-    long value = counts.getOrDefault(label, 0L) + delta;
-    if (value <= 0) {
-      counts.remove(label);
-    } else {
-      counts.put(label, value);
-    }
+    counts.merge(label, delta, Long::sum);
   }
 
   void failure(String signature, String type, String category, long at) {
     categories.merge(category, 1L, Long::sum);
+    signature(signature, type).add(1, at);
+  }
+
+  /**
+   * Adds the changes {@code delta} holds (one transaction's, see {@code HealthAggregator}): counts
+   * that fall to zero are dropped, and {@link #flagged} never goes below zero.
+   */
+  void merge(HourBucket delta) {
+    delta.counts.forEach((label, n) -> {
+      long value = counts.getOrDefault(label, 0L) + n;
+      if (value <= 0) {
+        counts.remove(label);
+      } else {
+        counts.put(label, value);
+      }
+    });
+    delta.categories.forEach((category, n) -> categories.merge(category, n, Long::sum));
+    delta.errors.forEach((signature, seen) -> signature(signature, seen.type).add(seen.count, seen.lastSeenAt));
+    durations.addAll(delta.durations);
+    completed += delta.completed;
+    failed += delta.failed;
+    flagged = Math.max(0, flagged + delta.flagged);
+  }
+
+  /** The count of {@code signature}, made room for among the {@link #MAX_SIGNATURES} when new. */
+  private SignatureCount signature(String signature, String type) {
     SignatureCount entry = errors.get(signature);
     if (entry == null) {
       if (errors.size() >= MAX_SIGNATURES) {
@@ -91,8 +121,7 @@ final class HourBucket {
       entry.type = type;
       errors.put(signature, entry);
     }
-    entry.count++;
-    entry.lastSeenAt = Math.max(entry.lastSeenAt, at);
+    return entry;
   }
 
   /**

@@ -6,9 +6,12 @@ package io.jobpulse.collector.store;
  * and {@link JobStore#scan}.
  */
 public enum Keyspace {
-  /** Hourly health aggregates by job name ({@code health/}). */
+  /** Hourly health aggregates by job name, then the journal of their changes since last written ({@code health/}). */
   HEALTH("health"),
-  /** The health buckets changed since they were last written, one entry per transaction ({@code health/}). */
+  /**
+   * The whole health buckets changed since they were last written, one entry per transaction, as
+   * versions before 2026-12-07 journaled them: read once at start-up, then empty ({@code health/}).
+   */
   HEALTH_JOURNAL("health_journal"),
   /** Alerts waiting for delivery ({@code alert/}). */
   ALERT_OUTBOX("alert_outbox"),

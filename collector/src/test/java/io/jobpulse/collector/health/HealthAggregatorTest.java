@@ -3,6 +3,7 @@ package io.jobpulse.collector.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.CodedOutputStream;
 import io.jobpulse.collector.state.JobStateMachine;
 import io.jobpulse.collector.state.ReceivedSpans;
 import io.jobpulse.collector.state.SpanEvent;
@@ -15,6 +16,8 @@ import io.jobpulse.collector.store.Keyspace;
 import io.jobpulse.collector.store.StoreBatch;
 import io.jobpulse.collector.testing.MutableClock;
 import io.jobpulse.contract.JobOutcome;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +137,38 @@ class HealthAggregatorTest {
     }
   }
 
+  @Test
+  void wholeBucketsJournaledByAnEarlierVersionAreWrittenAtStartUp() throws Exception {
+    long now = midHour();
+    BucketKey bucket = bucketOf(now);
+    HourBucket state = new HourBucket();
+    state.count("COMPLETED", 5);
+    state.completed = 5;
+    // What versions before 2026-12-07 left after a crash: an entry of whole buckets under its sequence number.
+    ByteArrayOutputStream entry = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(entry);
+    out.writeByteArrayNoTag(bucket.encode());
+    out.writeByteArrayNoTag(state.encode());
+    out.flush();
+    try (JobStore store = JobStore.open(dir); StoreBatch batch = store.newBatch()) {
+      store.write(batch.put(Keyspace.HEALTH_JOURNAL, ByteBuffer.allocate(Long.BYTES).putLong(7).array(), entry.toByteArray()));
+    }
+
+    try (JobStore store = JobStore.open(dir)) {
+      MutableClock clock = new MutableClock(now);
+      JobStateMachine machine = new JobStateMachine(store, clock);
+      HealthAggregator aggregator = aggregating(machine, store, clock);
+      assertEquals(5, storedCompleted(store, bucket));
+      int[] left = {0};
+      store.scan(Keyspace.HEALTH_JOURNAL, new byte[0], (key, value) -> ++left[0] > 0);
+      assertEquals(0, left[0]);
+
+      end(machine, "run-1", now);
+      end(machine, "run-2", now);
+      assertEquals(7, completed(aggregator.report(), now));
+    }
+  }
+
   private static HealthAggregator aggregating(JobStateMachine machine, JobStore store, MutableClock clock) {
     HealthAggregator aggregator = new HealthAggregator(store, clock);
     machine.addListener(aggregator);
@@ -158,7 +193,12 @@ class HealthAggregatorTest {
 
   private static int journalEntries(JobStore store) {
     int[] entries = {0};
-    store.scan(Keyspace.HEALTH_JOURNAL, new byte[0], (key, value) -> ++entries[0] > 0);
+    store.scan(Keyspace.HEALTH, new byte[0], (key, value) -> {
+      if (HealthAggregator.readJournal(key, value, (bucket, delta) -> { })) {
+        entries[0]++;
+      }
+      return true;
+    });
     return entries[0];
   }
 
