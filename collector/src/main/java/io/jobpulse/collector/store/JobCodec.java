@@ -28,6 +28,12 @@ import java.util.Set;
  * (unknown fields are skipped, missing ones keep their defaults) and {@code protoc --decode_raw}
  * shows it.
  *
+ * <p>A record is rewritten with each change of its run, then by flush and compaction, so its bytes
+ * are paid for many times: ids made of hex digits are stored as the bytes they spell ({@link
+ * PackedIds}), and a history entry as its time after the run's first sighting, its status's ordinal
+ * and its detail's phrase ({@link DetailPhrases}) — a finished run of the load benchmark takes 197
+ * bytes where it took 338 (BENCHMARKS.md §3).
+ *
  * <p>The field numbers below are the stored format: never reuse or renumber one. Enums are stored
  * by ordinal, so their constants may only be appended ({@code JobCodecTest} pins their order).
  * Records written as JSON by earlier versions (they start with '{') are still read.
@@ -71,6 +77,10 @@ final class JobCodec {
   private static final int PHASE_SINCE = 34;
   /** The flag types ever raised on the run, one bit per ordinal. */
   private static final int RAISED_FLAGS = 35;
+  // Ids stored as bytes when they are hex digits (PackedIds); otherwise as text, in the fields above.
+  private static final int TRACE_ID_PACKED = 36;
+  private static final int SPAN_ID_PACKED = 37;
+  private static final int WORKER_UUID = 38;
 
   // Flag
   private static final int FLAG_TYPE = 1;
@@ -81,10 +91,17 @@ final class JobCodec {
   private static final int ERROR_TYPE = 1;
   private static final int ERROR_MESSAGE = 2;
   private static final int ERROR_CATEGORY = 3;
-  // HistoryEntry
+  // HistoryEntry. Written since 2026-12: the time after the run's first sighting (omitted when 0),
+  // the status by ordinal, the detail as a DetailPhrases index, whether the run's worker id follows
+  // it, and the rest of its text. Earlier records carry the time, status and detail whole.
   private static final int HISTORY_AT = 1;
   private static final int HISTORY_STATUS = 2;
+  /** The detail, or what follows its phrase and worker id. */
   private static final int HISTORY_DETAIL = 3;
+  private static final int HISTORY_AFTER_FIRST_SEEN = 4;
+  private static final int HISTORY_STATUS_CODE = 5;
+  private static final int HISTORY_PHRASE = 6;
+  private static final int HISTORY_WORKER_FOLLOWS = 7;
   // ProgressSample
   private static final int SAMPLE_AT = 1;
   private static final int SAMPLE_DONE = 2;
@@ -133,9 +150,9 @@ final class JobCodec {
     writeString(out, PARENT_ID, job.parentId());
     out.writeInt64(ATTEMPT, job.attempt());
     writeString(out, SERVICE, job.service());
-    writeString(out, WORKER, job.worker());
-    writeString(out, TRACE_ID, job.traceId());
-    writeString(out, SPAN_ID, job.spanId());
+    writeWorker(out, job.worker());
+    writeHexId(out, TRACE_ID, TRACE_ID_PACKED, job.traceId());
+    writeHexId(out, SPAN_ID, SPAN_ID_PACKED, job.spanId());
     out.writeUInt32(STATUS, job.status().ordinal());
     if (job.flag() != null) {
       out.writeTag(FLAG, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -165,11 +182,10 @@ final class JobCodec {
       writeString(out, ERROR_CATEGORY, job.error().category());
     }
     for (HistoryEntry entry : job.history()) {
+      int shape = detailShape(entry.detail(), job.worker());
       out.writeTag(HISTORY, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      out.writeUInt32NoTag(size(entry));
-      out.writeInt64(HISTORY_AT, entry.at());
-      writeString(out, HISTORY_STATUS, entry.status());
-      writeString(out, HISTORY_DETAIL, entry.detail());
+      out.writeUInt32NoTag(size(entry, job.firstSeenAt(), shape));
+      writeHistory(out, entry, job.firstSeenAt(), shape);
     }
     writeString(out, PREVIOUS_ATTEMPT_ID, job.previousAttemptId());
     writeLong(out, ENQUEUED_AT, job.enqueuedAt());
@@ -217,8 +233,11 @@ final class JobCodec {
           case ATTEMPT -> f.attempt = in.readInt64();
           case SERVICE -> f.service = in.readStringRequireUtf8();
           case WORKER -> f.worker = in.readStringRequireUtf8();
+          case WORKER_UUID -> f.worker = PackedIds.readUuid(in);
           case TRACE_ID -> f.traceId = in.readStringRequireUtf8();
+          case TRACE_ID_PACKED -> f.traceId = PackedIds.readHex(in);
           case SPAN_ID -> f.spanId = in.readStringRequireUtf8();
+          case SPAN_ID_PACKED -> f.spanId = PackedIds.readHex(in);
           case STATUS -> f.status = STATUSES[in.readUInt32()];
           case FLAG -> f.flag = readFlag(in);
           case FLAGGED_THEN_RECOVERED -> f.flaggedThenRecovered = in.readBool();
@@ -290,21 +309,96 @@ final class JobCodec {
     return new JobError(type, message, category);
   }
 
-  private static HistoryEntry readHistory(CodedInputStream in) throws IOException {
+  /** A history entry as stored; its time and detail may need the run's first sighting and worker. */
+  private static StoredEntry readHistory(CodedInputStream in) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
-    long at = 0;
-    String status = null;
-    String detail = null;
+    StoredEntry entry = new StoredEntry();
     for (int tag; (tag = in.readTag()) != 0; ) {
       switch (WireFormat.getTagFieldNumber(tag)) {
-        case HISTORY_AT -> at = in.readInt64();
-        case HISTORY_STATUS -> status = in.readStringRequireUtf8();
-        case HISTORY_DETAIL -> detail = in.readStringRequireUtf8();
+        case HISTORY_AT -> {
+          entry.at = in.readInt64();
+          entry.atIsAbsolute = true;
+        }
+        case HISTORY_AFTER_FIRST_SEEN -> entry.at = in.readSInt64();
+        case HISTORY_STATUS -> entry.status = in.readStringRequireUtf8();
+        case HISTORY_STATUS_CODE -> entry.status = STATUSES[in.readUInt32()].name();
+        case HISTORY_PHRASE -> entry.phrase = in.readUInt32();
+        case HISTORY_WORKER_FOLLOWS -> entry.workerFollows = in.readBool();
+        case HISTORY_DETAIL -> entry.rest = in.readStringRequireUtf8();
         default -> in.skipField(tag);
       }
     }
     in.popLimit(limit);
-    return new HistoryEntry(at, status, detail);
+    return entry;
+  }
+
+  /**
+   * How a history entry's detail is stored, in one int so that sizing and writing the entry share
+   * one look at its text: the {@link DetailPhrases} index it opens with (low byte), whether the
+   * run's worker id follows the phrase (bit 8), and where the rest of the text starts (above).
+   */
+  private static int detailShape(String detail, String worker) {
+    if (detail == null) {
+      return 0;
+    }
+    int phrase = DetailPhrases.longestOpening(detail);
+    int restStart = DetailPhrases.length(phrase);
+    boolean workerFollows = worker != null && !worker.isEmpty() && detail.startsWith(worker, restStart);
+    if (workerFollows) {
+      restStart += worker.length();
+    }
+    return restStart << 9 | (workerFollows ? 1 << 8 : 0) | phrase;
+  }
+
+  private static int phrase(int shape) {
+    return shape & 0xff;
+  }
+
+  private static boolean workerFollows(int shape) {
+    return (shape & 1 << 8) != 0;
+  }
+
+  /** The detail's text after its phrase and worker id; {@code null} when nothing needs writing. */
+  private static String rest(String detail, int shape) {
+    if (detail == null) {
+      return null;
+    }
+    int restStart = shape >>> 9;
+    if (restStart < detail.length()) {
+      return detail.substring(restStart);
+    }
+    // Nothing follows: written only so that an empty detail still reads as "", not as none.
+    return phrase(shape) == 0 && !workerFollows(shape) ? "" : null;
+  }
+
+  private static void writeHistory(CodedOutputStream out, HistoryEntry entry, long firstSeenAt, int shape)
+      throws IOException {
+    if (entry.at() != firstSeenAt) {
+      out.writeSInt64(HISTORY_AFTER_FIRST_SEEN, entry.at() - firstSeenAt);
+    }
+    int statusCode = statusCode(entry.status());
+    if (statusCode >= 0) {
+      out.writeUInt32(HISTORY_STATUS_CODE, statusCode);
+    } else {
+      writeString(out, HISTORY_STATUS, entry.status());
+    }
+    if (phrase(shape) != 0) {
+      out.writeUInt32(HISTORY_PHRASE, phrase(shape));
+    }
+    if (workerFollows(shape)) {
+      out.writeBool(HISTORY_WORKER_FOLLOWS, true);
+    }
+    writeString(out, HISTORY_DETAIL, rest(entry.detail(), shape));
+  }
+
+  /** The ordinal of the {@link JobStatus} named {@code status}, -1 for another text. */
+  private static int statusCode(String status) {
+    for (JobStatus candidate : STATUSES) {
+      if (candidate.name().equals(status)) {
+        return candidate.ordinal();
+      }
+    }
+    return -1;
   }
 
   private static ProgressSample readSample(CodedInputStream in) throws IOException {
@@ -340,8 +434,8 @@ final class JobCodec {
   private static int size(Job job) {
     int size = stringSize(ID, job.id()) + stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
         + stringSize(PARENT_ID, job.parentId()) + CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt())
-        + stringSize(SERVICE, job.service()) + stringSize(WORKER, job.worker())
-        + stringSize(TRACE_ID, job.traceId()) + stringSize(SPAN_ID, job.spanId())
+        + stringSize(SERVICE, job.service()) + workerSize(job.worker())
+        + hexIdSize(TRACE_ID, TRACE_ID_PACKED, job.traceId()) + hexIdSize(SPAN_ID, SPAN_ID_PACKED, job.spanId())
         + CodedOutputStream.computeUInt32Size(STATUS, job.status().ordinal())
         + (job.flaggedThenRecovered() ? CodedOutputStream.computeBoolSize(FLAGGED_THEN_RECOVERED, true) : 0)
         + longSize(STARTED_AT, job.startedAt()) + longSize(ENDED_AT, job.endedAt())
@@ -362,7 +456,7 @@ final class JobCodec {
       size += messageSize(ERROR, size(job.error()));
     }
     for (HistoryEntry entry : job.history()) {
-      size += messageSize(HISTORY, size(entry));
+      size += messageSize(HISTORY, size(entry, job.firstSeenAt(), detailShape(entry.detail(), job.worker())));
     }
     for (ProgressSample sample : job.progressSamples()) {
       size += messageSize(PROGRESS_SAMPLE, size(sample));
@@ -385,9 +479,14 @@ final class JobCodec {
         + stringSize(ERROR_CATEGORY, error.category());
   }
 
-  private static int size(HistoryEntry entry) {
-    return CodedOutputStream.computeInt64Size(HISTORY_AT, entry.at()) + stringSize(HISTORY_STATUS, entry.status())
-        + stringSize(HISTORY_DETAIL, entry.detail());
+  private static int size(HistoryEntry entry, long firstSeenAt, int shape) {
+    int statusCode = statusCode(entry.status());
+    return (entry.at() != firstSeenAt ? CodedOutputStream.computeSInt64Size(HISTORY_AFTER_FIRST_SEEN, entry.at() - firstSeenAt) : 0)
+        + (statusCode >= 0 ? CodedOutputStream.computeUInt32Size(HISTORY_STATUS_CODE, statusCode)
+            : stringSize(HISTORY_STATUS, entry.status()))
+        + (phrase(shape) != 0 ? CodedOutputStream.computeUInt32Size(HISTORY_PHRASE, phrase(shape)) : 0)
+        + (workerFollows(shape) ? CodedOutputStream.computeBoolSize(HISTORY_WORKER_FOLLOWS, true) : 0)
+        + stringSize(HISTORY_DETAIL, rest(entry.detail(), shape));
   }
 
   private static int size(ProgressSample sample) {
@@ -428,6 +527,30 @@ final class JobCodec {
 
   private static int longSize(int field, Long value) {
     return value == null ? 0 : CodedOutputStream.computeInt64Size(field, value);
+  }
+
+  private static void writeWorker(CodedOutputStream out, String worker) throws IOException {
+    if (worker != null && PackedIds.isUuid(worker)) {
+      PackedIds.writeUuid(out, WORKER_UUID, worker);
+    } else {
+      writeString(out, WORKER, worker);
+    }
+  }
+
+  private static int workerSize(String worker) {
+    return worker != null && PackedIds.isUuid(worker) ? PackedIds.uuidSize(WORKER_UUID) : stringSize(WORKER, worker);
+  }
+
+  private static void writeHexId(CodedOutputStream out, int textField, int packedField, String id) throws IOException {
+    if (id != null && PackedIds.isHex(id)) {
+      PackedIds.writeHex(out, packedField, id);
+    } else {
+      writeString(out, textField, id);
+    }
+  }
+
+  private static int hexIdSize(int textField, int packedField, String id) {
+    return id != null && PackedIds.isHex(id) ? PackedIds.hexSize(packedField, id) : stringSize(textField, id);
   }
 
   private static void writeString(CodedOutputStream out, int field, String value) throws IOException {
@@ -472,7 +595,7 @@ final class JobCodec {
     String threadName;
     String threadState;
     JobError error;
-    final List<HistoryEntry> history = new ArrayList<>(4);
+    final List<StoredEntry> history = new ArrayList<>(4);
     String previousAttemptId;
     Long enqueuedAt;
     Long queueWaitMs;
@@ -487,11 +610,33 @@ final class JobCodec {
     Set<FlagType> raisedFlags;
 
     Job toJob() {
+      List<HistoryEntry> entries = new ArrayList<>(history.size());
+      for (StoredEntry entry : history) {
+        entries.add(entry.resolve(firstSeenAt, worker));
+      }
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
-          progressTotal, threadName, threadState, error, history, previousAttemptId, enqueuedAt, queueWaitMs,
+          progressTotal, threadName, threadState, error, entries, previousAttemptId, enqueuedAt, queueWaitMs,
           stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf,
           phaseSince, raisedFlags);
+    }
+  }
+
+  /** A history entry's fields while its record is read. */
+  private static final class StoredEntry {
+    long at;
+    boolean atIsAbsolute;
+    String status;
+    int phrase;
+    boolean workerFollows;
+    String rest;
+
+    HistoryEntry resolve(long firstSeenAt, String worker) {
+      String detail = rest;
+      if (phrase != 0 || workerFollows) {
+        detail = DetailPhrases.phrase(phrase) + (workerFollows ? worker : "") + (rest == null ? "" : rest);
+      }
+      return new HistoryEntry(atIsAbsolute ? at : firstSeenAt + at, status, detail);
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.google.protobuf.CodedOutputStream;
 import io.jobpulse.collector.state.Flag;
 import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.HistoryEntry;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.JobError;
 import io.jobpulse.collector.state.JobStatus;
@@ -76,10 +77,79 @@ class JobCodecTest {
   }
 
   @Test
+  void historyDetailsAreStoredByTheirPhraseAndTheRunsWorkerAndReadBackWhole() {
+    String worker = "90955db8-bb8c-4938-927a-972624df63bd";
+    long firstSeen = 1_796_656_104_830L;
+    Job.Builder builder = Job.builder("1a2510c857e0123456789abcdef", firstSeen).worker(worker)
+        .traceId("0123456789abcdef0123456789abcdef").spanId("0123456789abcdef")
+        .addHistory(firstSeen, "RUNNING", "announced by worker " + worker)
+        .addHistory(firstSeen + 1, "RUNNING", "listed running by a heartbeat of worker " + worker + " (late)")
+        .addHistory(firstSeen - 5, "PENDING", "enqueued on worker another-worker, not started")
+        .addHistory(firstSeen + 60_000, "COMPLETED", "ended: completed after the CRASHED flag: a false positive")
+        .addHistory(firstSeen, "ended: completed", "ended: failed") // a status outside JobStatus is kept as text
+        .addHistory(firstSeen, "FAILED", "")
+        .addHistory(firstSeen, "FAILED", null)
+        .addHistory(firstSeen, null, worker)
+        .addHistory(0, "RUNNING", "ended: abandoned");
+    Job job = builder.build();
+
+    Job read = JobCodec.decode(JobCodec.encode(job));
+
+    assertEquals(job, read);
+    assertEquals("", read.history().get(5).detail());
+    assertNull(read.history().get(6).detail());
+    Job typical = Job.builder(job.id(), firstSeen).worker(worker).traceId(job.traceId()).spanId(job.spanId())
+        .addHistory(firstSeen, "RUNNING", "announced by worker " + worker)
+        .addHistory(firstSeen, "COMPLETED", "ended: completed").build();
+    // 247 bytes with ids and history as text; 109 with the ids packed and a few bytes an entry.
+    assertEquals(true, JobCodec.encode(typical).length < 120, JobCodec.encode(typical).length + " bytes");
+  }
+
+  @Test
+  void idsThatAreNotPlainHexOrUuidsAreKeptAsText() {
+    for (String id : List.of("0123456789ABCDEF", "abc", "0123456789abcdeg", "90955db8bb8c-4938-927a-972624df63bd-",
+        "90955DB8-BB8C-4938-927A-972624DF63BD", "", "0".repeat(66))) {
+      Job job = Job.builder("run", 5).worker(id).traceId(id).spanId(id).build();
+      assertEquals(job, JobCodec.decode(JobCodec.encode(job)), id);
+    }
+  }
+
+  @Test
+  void aHistoryWrittenWholeByAnEarlierVersionIsStillRead() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeString(1, "run-5");
+    out.writeString(7, "w-1");
+    out.writeString(8, "0af7651916cd43dd8448eb211c80319c");
+    out.writeUInt32(10, JobStatus.RUNNING.ordinal());
+    out.writeInt64(16, 1_000);
+    byte[] history = historyEntry(999, "RUNNING", "announced by worker w-1");
+    out.writeByteArray(23, history);
+    out.flush();
+
+    Job read = JobCodec.decode(bytes.toByteArray());
+
+    assertEquals(List.of(new HistoryEntry(999, "RUNNING", "announced by worker w-1")), read.history());
+    assertEquals("0af7651916cd43dd8448eb211c80319c", read.traceId());
+    assertEquals("w-1", read.worker());
+  }
+
+  private static byte[] historyEntry(long at, String status, String detail) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeInt64(1, at);
+    out.writeString(2, status);
+    out.writeString(3, detail);
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  @Test
   void aRunTooBigForTheScratchBufferIsSizedFirstAndReadsBackEqual() {
-    Job.Builder builder = Job.builder("long-lived", 1).name("n");
+    Job.Builder builder = Job.builder("long-lived", 1).name("n").worker("w-1").traceId("0af7651916cd43dd8448eb211c80319c");
     for (int i = 0; i < 500; i++) {
       builder.addHistory(i, "RUNNING", "STALLED cleared: progress resumed (" + i + " items done, stack moved)");
+      builder.addHistory(i, "RUNNING", i % 2 == 0 ? "listed by a heartbeat of worker w-1" : "ended: failed, " + i);
     }
     Job job = builder.build();
 
@@ -116,6 +186,13 @@ class JobCodecTest {
         Arrays.stream(JobStatus.values()).map(Enum::name).toList());
     assertEquals(List.of("CRASHED", "LOST", "ABANDONED", "STUCK", "STALLED", "PENDING_TOO_LONG", "DUPLICATE"),
         Arrays.stream(FlagType.values()).map(Enum::name).toList());
+    // The same for the phrases history details are stored by.
+    assertEquals(List.of("announced by worker ", "started on worker ", "ended: completed", "ended: failed",
+            "ended: abandoned", "enqueued on worker ", "listed by a heartbeat of worker ",
+            "listed running by a heartbeat of worker ", "listed pending by a heartbeat of worker ",
+            "listed again by a heartbeat of worker "),
+        java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(DetailPhrases::phrase).toList());
+    assertEquals("[phrase 11] ", DetailPhrases.phrase(11), "a phrase of a newer collector reads as its number");
   }
 
   @Test
