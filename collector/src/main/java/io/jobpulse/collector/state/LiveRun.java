@@ -77,7 +77,11 @@ final class LiveRun {
     List<ProgressSample> received = after.progressSamples();
     samples = received.size();
     if (sampleAt == null || sampleAt.length < samples) {
-      sampleAt = new long[Math.max(samples, 16)];
+      // Sized for the run it is, not for the longest: a run keeps up to ~14 samples, one every
+      // few seconds, but most runs end within seconds. Every live run holds these two arrays, and
+      // the runs in progress are what the young collections copy and promote (BENCHMARKS.md §3).
+      int capacity = sampleAt == null ? 4 : 2 * sampleAt.length;
+      sampleAt = new long[Math.max(samples, capacity)];
       sampleDone = new long[sampleAt.length];
     }
     for (int i = 0; i < samples; i++) {

@@ -70,6 +70,12 @@ class LiveRunTest {
   @Test
   void progressSamplesAreKeptWhateverTheirNumber() {
     LiveRun run = new LiveRun(started);
+    List<ProgressSample> growing = new ArrayList<>();
+    for (int i = 0; i < 20; i++) { // one more each heartbeat, as a long run gathers them
+      growing.add(new ProgressSample(T0 + i, i));
+      run.pulse(started.toBuilder().lastSeenAt(T0 + i).progressSamples(growing).build());
+      assertEquals(growing, run.current().progressSamples());
+    }
     List<ProgressSample> many = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       many.add(new ProgressSample(T0 + i, i));
