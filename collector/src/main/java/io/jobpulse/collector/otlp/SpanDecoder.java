@@ -75,8 +75,15 @@ final class SpanDecoder {
       AttributeKeys.JOB_NAME, AttributeKeys.PROGRESS_DONE, AttributeKeys.THREAD_NAME, AttributeKeys.THREAD_STATE,
       AttributeKeys.STACK_MOVED, AttributeKeys.STACK_TOP, AttributeKeys.PROGRESS_TOTAL);
 
+  /** Names, thread names and workers' identities as shared copies. */
+  private final RecentStrings recent;
+
+  private SpanDecoder(RecentStrings recent) {
+    this.recent = recent;
+  }
+
   static DecodedSpans decode(ExportTraceServiceRequest request) {
-    return new SpanDecoder().decodeAll(request);
+    return new SpanDecoder(RecentStrings.ofThisThread()).decodeAll(request);
   }
 
   private DecodedSpans decodeAll(ExportTraceServiceRequest request) {
@@ -89,9 +96,10 @@ final class SpanDecoder {
       String unusableResource = null;
       try {
         String instanceId = string(resource, AttributeKeys.SERVICE_INSTANCE_ID);
-        worker = instanceId == null ? null : new WorkerIdentity(hashed(instanceId),
-            string(resource, AttributeKeys.SERVICE_NAME), longOrNull(resource, AttributeKeys.PROCESS_PID),
-            string(resource, AttributeKeys.HOST_NAME), string(resource, AttributeKeys.AGENT_VERSION));
+        worker = instanceId == null ? null : new WorkerIdentity(recent.canonical(instanceId),
+            recent.canonical(string(resource, AttributeKeys.SERVICE_NAME)),
+            longOrNull(resource, AttributeKeys.PROCESS_PID), recent.canonical(string(resource, AttributeKeys.HOST_NAME)),
+            recent.canonical(string(resource, AttributeKeys.AGENT_VERSION)));
       } catch (IllegalArgumentException e) {
         // A resource attribute of the wrong type: its JobPulse spans are rejected, not the request.
         worker = null;
@@ -178,8 +186,8 @@ final class SpanDecoder {
     }
     long attempt = runKeys.longValue(ATTEMPT, 1);
     long done = runKeys.longValue(DONE, 0);
-    return new RunAttributes(hashed(id), hashed(runKeys.string(NAME)), runKeys.string(BUSINESS_ID), runKeys.string(PARENT_ID),
-        attempt, runKeys.string(THREAD), done, runKeys.longOrNull(TOTAL), runKeys.string(PREVIOUS_ATTEMPT_ID),
+    return new RunAttributes(hashed(id), recent.canonical(runKeys.string(NAME)), runKeys.string(BUSINESS_ID),
+        runKeys.string(PARENT_ID), attempt, recent.canonical(runKeys.string(THREAD)), done, runKeys.longOrNull(TOTAL), runKeys.string(PREVIOUS_ATTEMPT_ID),
         runKeys.longOrNull(QUEUE_WAIT_MS));
   }
 
@@ -222,8 +230,9 @@ final class SpanDecoder {
           throw new IllegalArgumentException("a " + SpanNames.EVENT_JOB_ACTIVE + " event has no " + AttributeKeys.JOB_ID);
         }
         long done = activeKeys.longValue(ACTIVE_DONE, 0);
-        active.add(new ActiveRun(hashed(id), activeKeys.string(ACTIVE_NAME), done, activeKeys.longOrNull(ACTIVE_TOTAL),
-            activeKeys.string(ACTIVE_THREAD), activeKeys.string(ACTIVE_THREAD_STATE),
+        active.add(new ActiveRun(hashed(id), recent.canonical(activeKeys.string(ACTIVE_NAME)), done,
+            activeKeys.longOrNull(ACTIVE_TOTAL), recent.canonical(activeKeys.string(ACTIVE_THREAD)),
+            recent.canonical(activeKeys.string(ACTIVE_THREAD_STATE)),
             activeKeys.isTrue(ACTIVE_STACK_MOVED), activeKeys.string(ACTIVE_STACK_TOP)));
       } else if (event.getName().equals(SpanNames.EVENT_JOB_SUMMARY)) {
         String name = string(e, AttributeKeys.JOB_NAME);
@@ -261,7 +270,8 @@ final class SpanDecoder {
 
   /**
    * Computes {@code s}'s hash here, on the I/O thread: a String keeps its hash once computed, and
-   * the single ingest thread looks every run id, worker id and job name up in several maps.
+   * the single ingest thread looks every run id up in several maps (worker ids and job names get
+   * theirs in {@link RecentStrings}).
    */
   private static String hashed(String s) {
     if (s != null) {
@@ -280,6 +290,4 @@ final class SpanDecoder {
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
-
-  private SpanDecoder() {}
 }

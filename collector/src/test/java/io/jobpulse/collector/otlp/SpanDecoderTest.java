@@ -4,7 +4,9 @@ import static io.jobpulse.collector.testing.AgentSpans.integer;
 import static io.jobpulse.collector.testing.AgentSpans.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jobpulse.collector.state.SpanEvent;
@@ -136,6 +138,20 @@ class SpanDecoderTest {
     assertEquals("span 'jobpulse.job.start' rejected: its resource has no service.instance.id",
         decoded.rejectionReason());
     assertTrue(decoded.events().isEmpty());
+  }
+
+  @Test
+  void requestsDecodedOnOneThreadShareTheirNamesAndWorkerIds() {
+    // Each request is parsed anew, so its strings are new copies; runs in progress keep them.
+    SpanEvent.JobStarted first = assertInstanceOf(SpanEvent.JobStarted.class,
+        decode(agent.jobStart(Run.create("com.acme.Report#run", NOW), NOW)).events().get(0));
+    SpanEvent.JobStarted second = assertInstanceOf(SpanEvent.JobStarted.class,
+        decode(agent.jobStart(Run.create("com.acme.Report#run", NOW), NOW)).events().get(0));
+
+    assertSame(first.run().name(), second.run().name());
+    assertSame(first.worker().instanceId(), second.worker().instanceId());
+    assertSame(first.worker().service(), second.worker().service());
+    assertNotSame(first.run().id(), second.run().id());
   }
 
   private DecodedSpans decode(Span... spans) {
