@@ -58,13 +58,18 @@ import picocli.CommandLine.Spec;
  * CPU time (GC, RocksDB's background threads) and the wall time are given alongside. A measuring
  * program, not a test: it asserts nothing about the figures.
  *
- * <p>{@code benchmarks.jar} leaves RocksDB out, so the collector's jar goes on the class path too:
+ * <p>{@code benchmarks.jar} leaves RocksDB out, so the collector's jar goes on the class path too.
+ * The heap is touched whole at start: a heap growing during the measurement charged the thread
+ * up to 6% in page faults in one run and nothing in the next.
  *
  * <pre>
- * java -XX:+UseParallelGC -Xmx3g \
+ * java -XX:+UseParallelGC -Xmx3g -Xms3g -XX:+AlwaysPreTouch \
  *      -cp collector/target/jobpulse-collector.jar:benchmarks/target/benchmarks.jar \
  *      io.jobpulse.benchmarks.ingest.IngestThreadProbe
  * </pre>
+ *
+ * <p>To compare two builds, start one probe per build at the same time (BENCHMARKS.md §3): run one
+ * after the other, the machine's drift decides which is faster.
  */
 @Command(name = "IngestThreadProbe", mixinStandardHelpOptions = true,
     description = "CPU time per span of the collector's ingest thread (state machine and store), in-process")
