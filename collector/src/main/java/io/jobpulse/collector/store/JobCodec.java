@@ -111,8 +111,8 @@ final class JobCodec {
 
   private static final JobStatus[] STATUSES = JobStatus.values();
   private static final FlagType[] FLAG_TYPES = FlagType.values();
-  /** Big enough for nearly every run; per thread because the API's threads decode and tests encode too. */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+  /** Per thread because the API's threads decode and tests encode too. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private JobCodec() {}
 
@@ -122,16 +122,16 @@ final class JobCodec {
    * writing); a run too big for it (a long history) is sized first.
    */
   static byte[] encode(Job job) {
-    byte[] scratch = SCRATCH.get();
+    Scratch scratch = SCRATCH.get();
     try {
-      CodedOutputStream out = CodedOutputStream.newInstance(scratch);
-      write(job, out);
-      return Arrays.copyOf(scratch, out.getTotalBytesWritten());
+      CodedOutputStream out = CodedOutputStream.newInstance(scratch.record);
+      write(job, out, scratch.id);
+      return Arrays.copyOf(scratch.record, out.getTotalBytesWritten());
     } catch (CodedOutputStream.OutOfSpaceException tooBig) {
       try {
-        byte[] bytes = new byte[size(job)];
+        byte[] bytes = new byte[size(job, scratch.id)];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        write(job, out);
+        write(job, out, scratch.id);
         out.checkNoSpaceLeft();
         return bytes;
       } catch (IOException e) {
@@ -143,16 +143,17 @@ final class JobCodec {
     }
   }
 
-  private static void write(Job job, CodedOutputStream out) throws IOException {
+  /** Writes {@code job}; {@code idScratch} holds each id while it is packed. */
+  private static void write(Job job, CodedOutputStream out, byte[] idScratch) throws IOException {
     writeString(out, ID, job.id());
     writeString(out, NAME, job.name());
     writeString(out, BUSINESS_ID, job.businessId());
     writeString(out, PARENT_ID, job.parentId());
     out.writeInt64(ATTEMPT, job.attempt());
     writeString(out, SERVICE, job.service());
-    writeWorker(out, job.worker());
-    writeHexId(out, TRACE_ID, TRACE_ID_PACKED, job.traceId());
-    writeHexId(out, SPAN_ID, SPAN_ID_PACKED, job.spanId());
+    writeWorker(out, job.worker(), idScratch);
+    writeHexId(out, TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch);
+    writeHexId(out, SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch);
     out.writeUInt32(STATUS, job.status().ordinal());
     if (job.flag() != null) {
       out.writeTag(FLAG, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -431,11 +432,12 @@ final class JobCodec {
     return new WaitingOn(childId, status);
   }
 
-  private static int size(Job job) {
+  private static int size(Job job, byte[] idScratch) {
     int size = stringSize(ID, job.id()) + stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
         + stringSize(PARENT_ID, job.parentId()) + CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt())
-        + stringSize(SERVICE, job.service()) + workerSize(job.worker())
-        + hexIdSize(TRACE_ID, TRACE_ID_PACKED, job.traceId()) + hexIdSize(SPAN_ID, SPAN_ID_PACKED, job.spanId())
+        + stringSize(SERVICE, job.service()) + workerSize(job.worker(), idScratch)
+        + hexIdSize(TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch)
+        + hexIdSize(SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch)
         + CodedOutputStream.computeUInt32Size(STATUS, job.status().ordinal())
         + (job.flaggedThenRecovered() ? CodedOutputStream.computeBoolSize(FLAGGED_THEN_RECOVERED, true) : 0)
         + longSize(STARTED_AT, job.startedAt()) + longSize(ENDED_AT, job.endedAt())
@@ -529,28 +531,33 @@ final class JobCodec {
     return value == null ? 0 : CodedOutputStream.computeInt64Size(field, value);
   }
 
-  private static void writeWorker(CodedOutputStream out, String worker) throws IOException {
-    if (worker != null && PackedIds.isUuid(worker)) {
-      PackedIds.writeUuid(out, WORKER_UUID, worker);
+  private static void writeWorker(CodedOutputStream out, String worker, byte[] idScratch) throws IOException {
+    int packed = worker == null ? -1 : PackedIds.packUuid(worker, idScratch);
+    if (packed >= 0) {
+      out.writeByteArray(WORKER_UUID, idScratch, 0, packed);
     } else {
       writeString(out, WORKER, worker);
     }
   }
 
-  private static int workerSize(String worker) {
-    return worker != null && PackedIds.isUuid(worker) ? PackedIds.uuidSize(WORKER_UUID) : stringSize(WORKER, worker);
+  private static int workerSize(String worker, byte[] idScratch) {
+    int packed = worker == null ? -1 : PackedIds.packUuid(worker, idScratch);
+    return packed >= 0 ? messageSize(WORKER_UUID, packed) : stringSize(WORKER, worker);
   }
 
-  private static void writeHexId(CodedOutputStream out, int textField, int packedField, String id) throws IOException {
-    if (id != null && PackedIds.isHex(id)) {
-      PackedIds.writeHex(out, packedField, id);
+  private static void writeHexId(CodedOutputStream out, int textField, int packedField, String id, byte[] idScratch)
+      throws IOException {
+    int packed = id == null ? -1 : PackedIds.packHex(id, idScratch);
+    if (packed >= 0) {
+      out.writeByteArray(packedField, idScratch, 0, packed);
     } else {
       writeString(out, textField, id);
     }
   }
 
-  private static int hexIdSize(int textField, int packedField, String id) {
-    return id != null && PackedIds.isHex(id) ? PackedIds.hexSize(packedField, id) : stringSize(textField, id);
+  private static int hexIdSize(int textField, int packedField, String id, byte[] idScratch) {
+    int packed = id == null ? -1 : PackedIds.packHex(id, idScratch);
+    return packed >= 0 ? messageSize(packedField, packed) : stringSize(textField, id);
   }
 
   private static void writeString(CodedOutputStream out, int field, String value) throws IOException {
@@ -569,6 +576,12 @@ final class JobCodec {
     if (value != null) {
       out.writeUInt32(field, value.ordinal());
     }
+  }
+
+  /** A thread's buffers for encoding: the record (big enough for nearly every run) and one id. */
+  private static final class Scratch {
+    final byte[] record = new byte[8192];
+    final byte[] id = new byte[PackedIds.MAX_BYTES];
   }
 
   /** A run's fields while its record is read; absent ones keep the defaults a new run has. */

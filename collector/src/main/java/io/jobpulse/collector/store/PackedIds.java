@@ -1,88 +1,95 @@
 package io.jobpulse.collector.store;
 
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Ids written as the bytes their hex digits spell: trace and span ids (lower-case hex, as OTLP's
  * bytes are shown) and workers' instance ids (canonical UUIDs) take half the bytes of their text.
  * Only an id that reads back as the very same text is packed; any other is stored as text.
+ *
+ * <p>Packing runs on the ingest thread for every run written, so each id is read once, checked and
+ * packed in the same pass, into a buffer the caller reuses.
  */
 final class PackedIds {
 
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+  /** The most bytes a packed id takes: longer hex texts stay text. */
+  static final int MAX_BYTES = 32;
+
   private static final int UUID_LENGTH = 36;
   private static final int UUID_BYTES = 16;
-  /** Longer hex texts stay text, so a packed id's length is always one byte. */
-  private static final int MAX_HEX_LENGTH = 64;
+  private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** A character's value as a lower-case hex digit, -1 for any other character below 128. */
+  private static final byte[] NIBBLES = new byte[128];
+
+  static {
+    Arrays.fill(NIBBLES, (byte) -1);
+    for (int i = 0; i < DIGITS.length; i++) {
+      NIBBLES[DIGITS[i]] = (byte) i;
+    }
+  }
 
   private PackedIds() {}
 
-  /** Whether {@code id} is an even number, at most 64, of lower-case hex digits. */
-  static boolean isHex(String id) {
+  /**
+   * Packs {@code id}, an even number of lower-case hex digits, into {@code into}.
+   *
+   * @return the bytes packed, or -1 when {@code id} is not such a text (or longer than {@link #MAX_BYTES} bytes)
+   */
+  static int packHex(String id, byte[] into) {
     int length = id.length();
-    if (length == 0 || (length & 1) != 0 || length > MAX_HEX_LENGTH) {
-      return false;
+    if (length == 0 || (length & 1) != 0 || length > 2 * MAX_BYTES) {
+      return -1;
     }
-    for (int i = 0; i < length; i++) {
-      if (digit(id.charAt(i)) < 0) {
-        return false;
+    for (int i = 0; i < length; i += 2) {
+      int high = nibble(id.charAt(i));
+      int low = nibble(id.charAt(i + 1));
+      if ((high | low) < 0) {
+        return -1;
       }
+      into[i >> 1] = (byte) (high << 4 | low);
     }
-    return true;
+    return length >> 1;
   }
 
-  /** Whether {@code id} is a UUID as {@link java.util.UUID#toString} writes it. */
-  static boolean isUuid(String id) {
+  /**
+   * Packs {@code id}, a UUID as {@link java.util.UUID#toString} writes it, into 16 bytes of
+   * {@code into}.
+   *
+   * @return 16, or -1 when {@code id} is not such a text
+   */
+  static int packUuid(String id, byte[] into) {
     if (id.length() != UUID_LENGTH) {
-      return false;
+      return -1;
     }
-    for (int i = 0; i < UUID_LENGTH; i++) {
-      char c = id.charAt(i);
-      if (isDash(i) ? c != '-' : digit(c) < 0) {
-        return false;
+    int packed = 0;
+    for (int i = 0; i < UUID_LENGTH; i += 2) {
+      if (isDash(i)) {
+        if (id.charAt(i++) != '-') {
+          return -1;
+        }
       }
+      // The groups between dashes are 8, 4, 4, 4 and 12 digits: a pair never spans a dash.
+      int high = nibble(id.charAt(i));
+      int low = nibble(id.charAt(i + 1));
+      if ((high | low) < 0) {
+        return -1;
+      }
+      into[packed++] = (byte) (high << 4 | low);
     }
-    return true;
-  }
-
-  /** Writes a {@link #isHex} id as a bytes field. */
-  static void writeHex(CodedOutputStream out, int field, String hex) throws IOException {
-    out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    out.writeUInt32NoTag(hex.length() / 2);
-    writeDigits(out, hex, 0, hex.length());
-  }
-
-  /** Writes a {@link #isUuid} id as a bytes field of 16 bytes. */
-  static void writeUuid(CodedOutputStream out, int field, String uuid) throws IOException {
-    out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    out.writeUInt32NoTag(UUID_BYTES);
-    writeDigits(out, uuid, 0, 8);
-    writeDigits(out, uuid, 9, 13);
-    writeDigits(out, uuid, 14, 18);
-    writeDigits(out, uuid, 19, 23);
-    writeDigits(out, uuid, 24, UUID_LENGTH);
-  }
-
-  static int hexSize(int field, String hex) {
-    return CodedOutputStream.computeTagSize(field) + 1 + hex.length() / 2;
-  }
-
-  static int uuidSize(int field) {
-    return CodedOutputStream.computeTagSize(field) + 1 + UUID_BYTES;
+    return packed;
   }
 
   static String readHex(CodedInputStream in) throws IOException {
-    int length = in.readRawVarint32();
-    char[] chars = new char[length * 2];
-    for (int i = 0; i < chars.length; i += 2) {
-      byte b = in.readRawByte();
-      chars[i] = DIGITS[(b >> 4) & 0xf];
-      chars[i + 1] = DIGITS[b & 0xf];
+    byte[] packed = in.readRawBytes(checkedLength(in.readRawVarint32()));
+    byte[] text = new byte[packed.length * 2];
+    for (int i = 0; i < packed.length; i++) {
+      text[2 * i] = DIGITS[(packed[i] >> 4) & 0xf];
+      text[2 * i + 1] = DIGITS[packed[i] & 0xf];
     }
-    return new String(chars);
+    return new String(text, StandardCharsets.ISO_8859_1);
   }
 
   static String readUuid(CodedInputStream in) throws IOException {
@@ -90,32 +97,31 @@ final class PackedIds {
     if (length != UUID_BYTES) {
       throw new IOException("a packed UUID of " + length + " bytes");
     }
-    char[] chars = new char[UUID_LENGTH];
+    byte[] packed = in.readRawBytes(UUID_BYTES);
+    byte[] text = new byte[UUID_LENGTH];
+    int next = 0;
     for (int i = 0; i < UUID_LENGTH; i += 2) {
       if (isDash(i)) {
-        chars[i++] = '-';
+        text[i++] = '-';
       }
-      byte b = in.readRawByte();
-      chars[i] = DIGITS[(b >> 4) & 0xf];
-      chars[i + 1] = DIGITS[b & 0xf];
+      text[i] = DIGITS[(packed[next] >> 4) & 0xf];
+      text[i + 1] = DIGITS[packed[next++] & 0xf];
     }
-    return new String(chars);
+    return new String(text, StandardCharsets.ISO_8859_1);
   }
 
-  private static void writeDigits(CodedOutputStream out, String hex, int from, int to) throws IOException {
-    for (int i = from; i < to; i += 2) {
-      out.writeRawByte((byte) (digit(hex.charAt(i)) << 4 | digit(hex.charAt(i + 1))));
+  private static int checkedLength(int length) throws IOException {
+    if (length < 0 || length > MAX_BYTES) {
+      throw new IOException("a packed id of " + length + " bytes");
     }
+    return length;
   }
 
   private static boolean isDash(int index) {
     return index == 8 || index == 13 || index == 18 || index == 23;
   }
 
-  private static int digit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  private static int nibble(char c) {
+    return c < NIBBLES.length ? NIBBLES[c] : -1;
   }
 }

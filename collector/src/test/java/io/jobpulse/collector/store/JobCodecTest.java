@@ -112,6 +112,9 @@ class JobCodecTest {
       Job job = Job.builder("run", 5).worker(id).traceId(id).spanId(id).build();
       assertEquals(job, JobCodec.decode(JobCodec.encode(job)), id);
     }
+    String longest = "0123456789abcdef".repeat(4); // 32 bytes packed, the most
+    Job job = Job.builder("run", 5).traceId(longest).spanId(longest.substring(1, 63)).build();
+    assertEquals(job, JobCodec.decode(JobCodec.encode(job)));
   }
 
   @Test
