@@ -3,7 +3,9 @@ package io.jobpulse.collector.store;
 import io.jobpulse.collector.state.Job;
 import io.jobpulse.collector.state.Worker;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -24,6 +26,12 @@ public final class StoreBatch implements AutoCloseable {
   private final KeyOrderedWrites byLabel;
   private final KeyOrderedWrites byTime;
   private final KeyOrderedWrites children;
+  /**
+   * The runs put and not yet added to the families, as {@link #putJob} was given them: their records
+   * are encoded together when the batch is written (see {@link RecordEncoder}).
+   */
+  private final List<Job> putBefore = new ArrayList<>();
+  private final List<Job> putAfter = new ArrayList<>();
 
   StoreBatch(JobStore store) {
     this.store = store;
@@ -38,6 +46,25 @@ public final class StoreBatch implements AutoCloseable {
    * run) and moving its index entries.
    */
   public StoreBatch putJob(Job before, Job after) {
+    putBefore.add(before);
+    putAfter.add(after);
+    return this;
+  }
+
+  /** Adds the runs put so far to their families, their records encoded together. */
+  private void addPutJobs() {
+    if (putAfter.isEmpty()) {
+      return;
+    }
+    byte[][] records = store.encoder.encodeAll(putAfter);
+    for (int i = 0; i < records.length; i++) {
+      addPutJob(putBefore.get(i), putAfter.get(i), records[i]);
+    }
+    putBefore.clear();
+    putAfter.clear();
+  }
+
+  private void addPutJob(Job before, Job after, byte[] record) {
     // Index entries are written only where they change: a heartbeat rewrites a run without
     // moving it in any index, and each put is a memtable entry for flush and compaction too.
     byte[][] labelsAfter = labelKeys(after);
@@ -56,7 +83,6 @@ public final class StoreBatch implements AutoCloseable {
     if (before != null && parentMoved && before.parentId() != null) {
       children.delete(Keys.child(before.parentId(), before.id()));
     }
-    byte[] record = JobCodec.encode(after);
     runs.put(Keys.id(after.id()), record);
     for (int i = 0; i < labelsAfter.length; i++) {
       byte[] key = labelsAfter[i];
@@ -72,7 +98,6 @@ public final class StoreBatch implements AutoCloseable {
     if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
       children.put(Keys.child(after.parentId(), after.id()), after.status().name().getBytes(StandardCharsets.UTF_8));
     }
-    return this;
   }
 
   /**
@@ -83,6 +108,7 @@ public final class StoreBatch implements AutoCloseable {
     if (!job.status().isTerminal()) {
       throw new IllegalArgumentException("run " + job.id() + " is " + job.status() + ", not over");
     }
+    addPutJobs(); // a removal after a put of the same run must stay after it
     runs.delete(Keys.id(job.id()));
     for (byte[] key : labelKeys(job)) {
       byLabel.delete(key);
@@ -143,6 +169,7 @@ public final class StoreBatch implements AutoCloseable {
 
   /** The batch to write, the runs' families' entries added to it in key order. */
   WriteBatch writeBatch() {
+    addPutJobs();
     try {
       runs.drainTo(batch);
       byLabel.drainTo(batch);
@@ -155,7 +182,7 @@ public final class StoreBatch implements AutoCloseable {
   }
 
   public boolean isEmpty() {
-    return batch.count() == 0 && runs.isEmpty() && byLabel.isEmpty() && byTime.isEmpty() && children.isEmpty();
+    return batch.count() == 0 && putAfter.isEmpty() && runs.isEmpty() && byLabel.isEmpty() && byTime.isEmpty() && children.isEmpty();
   }
 
   @Override
