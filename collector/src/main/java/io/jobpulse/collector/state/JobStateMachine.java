@@ -1277,6 +1277,7 @@ public final class JobStateMachine {
         for (Job job : writtenBehind) {
           batch.putJob(job, job); // heartbeat fields only: the record, no index entry moves
         }
+        batch.startEncoding(); // the records, on a helper, while the listeners stage theirs
         childStats.forEach((parentId, stats) -> RunIndexes.putChildStats(batch, parentId, stats));
         lastHeartbeats.forEach((workerId, snapshot) -> LastHeartbeats.put(batch, workerId, snapshot));
         latestRuns.forEach((key, runId) -> {

@@ -105,8 +105,8 @@ public final class JobStore implements AutoCloseable {
   /** RocksDB's options, filter, cache and memtable budget, closed with the store. */
   private final List<AbstractNativeReference> resources;
   private final WriteOptions writeOptions;
-  /** Encodes the records of a written batch's runs, with a helper thread: see {@link RecordEncoder}. */
-  final RecordEncoder encoder = new RecordEncoder();
+  /** The ingest thread's helper: encodes a batch's records (see {@link SharedWork}). */
+  final SharedWork helper = new SharedWork("jobpulse-store-helper");
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   final ColumnFamilyHandle jobs;
@@ -568,7 +568,7 @@ public final class JobStore implements AutoCloseable {
   /** Flushes nothing extra (the WAL holds every write) and releases RocksDB's native resources. */
   @Override
   public void close() {
-    encoder.close();
+    helper.close();
     writeOptions.close();
     handles.forEach(ColumnFamilyHandle::close);
     db.close();

@@ -19,6 +19,8 @@ public final class StoreBatch implements AutoCloseable {
 
   private static final byte[] EMPTY = new byte[0];
   private static final byte[][] NO_KEYS = new byte[0][];
+  /** Below this many runs, waking the helper to encode them costs more than it could take. */
+  static final int MIN_SHARED_RECORDS = 16;
 
   private final JobStore store;
   private final WriteBatch batch = new WriteBatch();
@@ -27,11 +29,15 @@ public final class StoreBatch implements AutoCloseable {
   private final KeyOrderedWrites byTime;
   private final KeyOrderedWrites children;
   /**
-   * The runs put and not yet added to the families, as {@link #putJob} was given them: their records
-   * are encoded together when the batch is written (see {@link RecordEncoder}).
+   * The runs put and not yet added to the families, as {@link #putJob} was given them: encoded from
+   * {@link #startEncoding}, or when written.
    */
   private final List<Job> putBefore = new ArrayList<>();
   private final List<Job> putAfter = new ArrayList<>();
+  /** The records {@link #startEncoding} began, of these runs, replacing these; {@code null} when none. */
+  private SharedWork.Round<byte[]> encoding;
+  private Job[] encodingAfter;
+  private List<Job> encodingBefore;
 
   StoreBatch(JobStore store) {
     this.store = store;
@@ -51,14 +57,37 @@ public final class StoreBatch implements AutoCloseable {
     return this;
   }
 
-  /** Adds the runs put so far to their families, their records encoded together. */
-  private void addPutJobs() {
-    if (putAfter.isEmpty()) {
-      return;
+  /**
+   * Starts encoding the records of the runs put so far, on a helper thread, while the caller goes on
+   * adding the rest of the batch (listeners' entries, workers): the caller's part of the encoding is
+   * then what the helper has not done by the time the batch is written (see {@link SharedWork}).
+   */
+  public StoreBatch startEncoding() {
+    if (encoding == null && putAfter.size() >= MIN_SHARED_RECORDS) {
+      Job[] runs = putAfter.toArray(new Job[0]);
+      encoding = store.helper.start(runs.length, i -> JobCodec.encode(runs[i]));
+      encodingAfter = runs;
+      encodingBefore = new ArrayList<>(putBefore); // null for a new run
+      putBefore.clear();
+      putAfter.clear();
     }
-    byte[][] records = store.encoder.encodeAll(putAfter);
-    for (int i = 0; i < records.length; i++) {
-      addPutJob(putBefore.get(i), putAfter.get(i), records[i]);
+    return this;
+  }
+
+  /** Adds the runs put so far to their families, in the order put. */
+  private void addPutJobs() {
+    if (encoding != null) {
+      encoding.runUnclaimed();
+      for (int i = 0; i < encodingAfter.length; i++) {
+        addPutJob(encodingBefore.get(i), encodingAfter[i], encoding.get(i));
+      }
+      encoding.close();
+      encoding = null;
+      encodingAfter = null;
+      encodingBefore = null;
+    }
+    for (int i = 0; i < putAfter.size(); i++) {
+      addPutJob(putBefore.get(i), putAfter.get(i), JobCodec.encode(putAfter.get(i)));
     }
     putBefore.clear();
     putAfter.clear();
@@ -182,11 +211,14 @@ public final class StoreBatch implements AutoCloseable {
   }
 
   public boolean isEmpty() {
-    return batch.count() == 0 && putAfter.isEmpty() && runs.isEmpty() && byLabel.isEmpty() && byTime.isEmpty() && children.isEmpty();
+    return batch.count() == 0 && encoding == null && putAfter.isEmpty() && runs.isEmpty() && byLabel.isEmpty() && byTime.isEmpty() && children.isEmpty();
   }
 
   @Override
   public void close() {
+    if (encoding != null) {
+      encoding.close(); // not written: let the helper go
+    }
     batch.close();
   }
 

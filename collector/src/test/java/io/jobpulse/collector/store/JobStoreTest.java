@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -263,6 +264,59 @@ class JobStoreTest {
 
   private static Job crashed(String id, long startedAt) {
     return job(id, startedAt, JobStatus.CRASHED).flag(new Flag(FlagType.CRASHED, "worker gone", startedAt + 10, 5)).build();
+  }
+
+  @Test
+  void aBatchWhoseRecordsBeganEncodingEarlyIsWrittenAsPutInOrder() {
+    try (JobStore store = JobStore.open(dir)) {
+      Job gone = job("gone", 500, JobStatus.COMPLETED).build();
+      write(store, null, gone);
+      List<Job> first = new ArrayList<>();
+      for (int i = 0; i < 3 * StoreBatch.MIN_SHARED_RECORDS; i++) {
+        first.add(job("early-" + i, 1000 + i, JobStatus.RUNNING).build());
+      }
+      Job rewritten = first.get(0).toBuilder().status(JobStatus.COMPLETED).build();
+      try (StoreBatch batch = store.newBatch()) {
+        first.forEach(job -> batch.putJob(null, job));
+        batch.startEncoding();
+        batch.putJob(first.get(0), rewritten); // after the round began: the later put wins
+        batch.putJob(null, job("late", 3000, JobStatus.RUNNING).build());
+        batch.deleteJob(gone);
+        store.write(batch);
+      }
+      assertEquals(Optional.of(rewritten), store.job("early-0"));
+      assertEquals(Optional.of(first.get(5)), store.job("early-5"));
+      assertTrue(store.job("late").isPresent());
+      assertEquals(Optional.empty(), store.job("gone"));
+      assertEquals(List.of("early-0"), ids(store.jobs(new JobQuery("COMPLETED", null, null, 10))));
+      List<String> running = ids(store.jobs(new JobQuery("RUNNING", null, null, 100)));
+      assertEquals(first.size(), running.size()); // early-0 moved out, late in
+      assertTrue(running.contains("late") && !running.contains("early-0"));
+    }
+  }
+
+  @Test
+  void aBatchClosedUnwrittenLetsTheNextOneEncodeWithTheHelper() {
+    try (JobStore store = JobStore.open(dir)) {
+      List<Job> runs = new ArrayList<>();
+      for (int i = 0; i < 2 * StoreBatch.MIN_SHARED_RECORDS; i++) {
+        runs.add(job("r-" + i, 1000 + i, JobStatus.RUNNING).build());
+      }
+      try (StoreBatch abandoned = store.newBatch()) {
+        runs.forEach(job -> abandoned.putJob(null, job));
+        abandoned.startEncoding();
+      }
+      assertEquals(Optional.empty(), store.job("r-0"));
+      try (SharedWork.Round<String> next = store.helper.start(runs.size(), i -> "")) {
+        assertTrue(next.isShared(), "the helper was let go with the abandoned batch");
+      }
+      try (StoreBatch batch = store.newBatch()) {
+        runs.forEach(job -> batch.putJob(null, job));
+        batch.startEncoding();
+        store.write(batch);
+      }
+      assertEquals(Optional.of(runs.get(3)), store.job("r-3"));
+    }
   }
 
   private static Job.Builder job(String id, long startedAt, JobStatus status) {
