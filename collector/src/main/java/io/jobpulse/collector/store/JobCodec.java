@@ -31,8 +31,9 @@ import java.util.Set;
  * <p>A record is rewritten with each change of its run, then by flush and compaction, so its bytes
  * are paid for many times: ids made of hex digits are stored as the bytes they spell ({@link
  * PackedIds}), and a history entry as its time after the run's first sighting, its status's ordinal
- * and its detail's phrase ({@link DetailPhrases}) — a finished run of the load benchmark takes 197
- * bytes where it took 338 (BENCHMARKS.md §3).
+ * and its detail's phrase ({@link DetailPhrases}), other times too as the time after its first
+ * sighting, and the run's id, already its key, is left out — a finished run of the load benchmark
+ * takes 142 bytes where it took 338 (BENCHMARKS.md §3).
  *
  * <p>The field numbers below are the stored format: never reuse or renumber one. Enums are stored
  * by ordinal, so their constants may only be appended ({@code JobCodecTest} pins their order).
@@ -81,6 +82,14 @@ final class JobCodec {
   private static final int TRACE_ID_PACKED = 36;
   private static final int SPAN_ID_PACKED = 37;
   private static final int WORKER_UUID = 38;
+  // Times as milliseconds after the run's first sighting (sint64), written since 2026-12-07 in place
+  // of the absolute ones above: a few bytes where those take seven or eight.
+  private static final int STARTED_AFTER_FIRST_SEEN = 39;
+  private static final int ENDED_AFTER_FIRST_SEEN = 40;
+  private static final int LAST_SEEN_AFTER_FIRST_SEEN = 41;
+  private static final int ENQUEUED_AFTER_FIRST_SEEN = 42;
+  private static final int LAST_PROGRESS_AFTER_FIRST_SEEN = 43;
+  private static final int PHASE_SINCE_AFTER_FIRST_SEEN = 44;
 
   // Flag
   private static final int FLAG_TYPE = 1;
@@ -145,11 +154,13 @@ final class JobCodec {
 
   /** Writes {@code job}; {@code idScratch} holds each id while it is packed. */
   private static void write(Job job, CodedOutputStream out, byte[] idScratch) throws IOException {
-    writeString(out, ID, job.id());
+    long firstSeen = job.firstSeenAt();
     writeString(out, NAME, job.name());
     writeString(out, BUSINESS_ID, job.businessId());
     writeString(out, PARENT_ID, job.parentId());
-    out.writeInt64(ATTEMPT, job.attempt());
+    if (job.attempt() != 1) {
+      out.writeInt64(ATTEMPT, job.attempt()); // a reader takes a missing attempt for the first
+    }
     writeString(out, SERVICE, job.service());
     writeWorker(out, job.worker(), idScratch);
     writeHexId(out, TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch);
@@ -166,12 +177,14 @@ final class JobCodec {
     if (job.flaggedThenRecovered()) {
       out.writeBool(FLAGGED_THEN_RECOVERED, true);
     }
-    writeLong(out, STARTED_AT, job.startedAt());
-    writeLong(out, ENDED_AT, job.endedAt());
-    writeLong(out, LAST_SEEN_AT, job.lastSeenAt());
-    out.writeInt64(FIRST_SEEN_AT, job.firstSeenAt());
+    writeTime(out, STARTED_AFTER_FIRST_SEEN, job.startedAt(), firstSeen);
+    writeTime(out, ENDED_AFTER_FIRST_SEEN, job.endedAt(), firstSeen);
+    writeTime(out, LAST_SEEN_AFTER_FIRST_SEEN, job.lastSeenAt(), firstSeen);
+    out.writeInt64(FIRST_SEEN_AT, firstSeen);
     writeLong(out, DURATION_MS, job.durationMs());
-    out.writeInt64(PROGRESS_DONE, job.progressDone());
+    if (job.progressDone() != 0) {
+      out.writeInt64(PROGRESS_DONE, job.progressDone());
+    }
     writeLong(out, PROGRESS_TOTAL, job.progressTotal());
     writeString(out, THREAD_NAME, job.threadName());
     writeString(out, THREAD_STATE, job.threadState());
@@ -189,10 +202,10 @@ final class JobCodec {
       writeHistory(out, entry, job.firstSeenAt(), shape);
     }
     writeString(out, PREVIOUS_ATTEMPT_ID, job.previousAttemptId());
-    writeLong(out, ENQUEUED_AT, job.enqueuedAt());
+    writeTime(out, ENQUEUED_AFTER_FIRST_SEEN, job.enqueuedAt(), firstSeen);
     writeLong(out, QUEUE_WAIT_MS, job.queueWaitMs());
     writeString(out, STACK_TOP, job.stackTop());
-    writeLong(out, LAST_PROGRESS_AT, job.lastProgressAt());
+    writeTime(out, LAST_PROGRESS_AFTER_FIRST_SEEN, job.lastProgressAt(), firstSeen);
     if (job.missedHeartbeats() != 0) {
       out.writeInt32(MISSED_HEARTBEATS, job.missedHeartbeats());
     }
@@ -212,19 +225,24 @@ final class JobCodec {
       writeEnum(out, WAITING_STATUS, job.waitingOn().status());
     }
     writeString(out, DUPLICATE_OF, job.duplicateOf());
-    writeLong(out, PHASE_SINCE, job.phaseSince());
+    writeTime(out, PHASE_SINCE_AFTER_FIRST_SEEN, job.phaseSince(), firstSeen);
     if (!job.raisedFlags().isEmpty()) {
       out.writeUInt32(RAISED_FLAGS, flagBits(job.raisedFlags()));
     }
   }
 
-  static Job decode(byte[] bytes) {
+  /**
+   * Reads the record of run {@code id} (the key it is stored under: records written since
+   * 2026-12-07 leave it out), or {@code null} when it is the JSON of an earlier version.
+   */
+  static Job decode(String id, byte[] bytes) {
     if (bytes.length > 0 && bytes[0] == '{') {
       return null; // JSON of an earlier version: the caller reads it with Jackson
     }
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
       Fields f = new Fields();
+      f.id = id;
       for (int tag; (tag = in.readTag()) != 0; ) {
         switch (WireFormat.getTagFieldNumber(tag)) {
           case ID -> f.id = in.readStringRequireUtf8();
@@ -243,8 +261,11 @@ final class JobCodec {
           case FLAG -> f.flag = readFlag(in);
           case FLAGGED_THEN_RECOVERED -> f.flaggedThenRecovered = in.readBool();
           case STARTED_AT -> f.startedAt = in.readInt64();
+          case STARTED_AFTER_FIRST_SEEN -> f.startedAt = f.afterFirstSeen(Fields.STARTED, in.readSInt64());
           case ENDED_AT -> f.endedAt = in.readInt64();
+          case ENDED_AFTER_FIRST_SEEN -> f.endedAt = f.afterFirstSeen(Fields.ENDED, in.readSInt64());
           case LAST_SEEN_AT -> f.lastSeenAt = in.readInt64();
+          case LAST_SEEN_AFTER_FIRST_SEEN -> f.lastSeenAt = f.afterFirstSeen(Fields.LAST_SEEN, in.readSInt64());
           case FIRST_SEEN_AT -> f.firstSeenAt = in.readInt64();
           case DURATION_MS -> f.durationMs = in.readInt64();
           case PROGRESS_DONE -> f.progressDone = in.readInt64();
@@ -255,15 +276,18 @@ final class JobCodec {
           case HISTORY -> f.history.add(readHistory(in));
           case PREVIOUS_ATTEMPT_ID -> f.previousAttemptId = in.readStringRequireUtf8();
           case ENQUEUED_AT -> f.enqueuedAt = in.readInt64();
+          case ENQUEUED_AFTER_FIRST_SEEN -> f.enqueuedAt = f.afterFirstSeen(Fields.ENQUEUED, in.readSInt64());
           case QUEUE_WAIT_MS -> f.queueWaitMs = in.readInt64();
           case STACK_TOP -> f.stackTop = in.readStringRequireUtf8();
           case LAST_PROGRESS_AT -> f.lastProgressAt = in.readInt64();
+          case LAST_PROGRESS_AFTER_FIRST_SEEN -> f.lastProgressAt = f.afterFirstSeen(Fields.LAST_PROGRESS, in.readSInt64());
           case MISSED_HEARTBEATS -> f.missedHeartbeats = in.readInt32();
           case PROGRESS_SAMPLE -> f.progressSamples.add(readSample(in));
           case RATE_PER_SECOND -> f.ratePerSecond = in.readDouble();
           case WAITING_ON -> f.waitingOn = readWaitingOn(in);
           case DUPLICATE_OF -> f.duplicateOf = in.readStringRequireUtf8();
           case PHASE_SINCE -> f.phaseSince = in.readInt64();
+          case PHASE_SINCE_AFTER_FIRST_SEEN -> f.phaseSince = f.afterFirstSeen(Fields.PHASE, in.readSInt64());
           case RAISED_FLAGS -> f.raisedFlags = flagTypes(in.readUInt32());
           default -> in.skipField(tag); // written by a newer collector
         }
@@ -433,23 +457,26 @@ final class JobCodec {
   }
 
   private static int size(Job job, byte[] idScratch) {
-    int size = stringSize(ID, job.id()) + stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
-        + stringSize(PARENT_ID, job.parentId()) + CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt())
+    long firstSeen = job.firstSeenAt();
+    int size = stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
+        + stringSize(PARENT_ID, job.parentId()) + (job.attempt() != 1 ? CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt()) : 0)
         + stringSize(SERVICE, job.service()) + workerSize(job.worker(), idScratch)
         + hexIdSize(TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch)
         + hexIdSize(SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch)
         + CodedOutputStream.computeUInt32Size(STATUS, job.status().ordinal())
         + (job.flaggedThenRecovered() ? CodedOutputStream.computeBoolSize(FLAGGED_THEN_RECOVERED, true) : 0)
-        + longSize(STARTED_AT, job.startedAt()) + longSize(ENDED_AT, job.endedAt())
-        + longSize(LAST_SEEN_AT, job.lastSeenAt()) + CodedOutputStream.computeInt64Size(FIRST_SEEN_AT, job.firstSeenAt())
-        + longSize(DURATION_MS, job.durationMs()) + CodedOutputStream.computeInt64Size(PROGRESS_DONE, job.progressDone())
+        + timeSize(STARTED_AFTER_FIRST_SEEN, job.startedAt(), firstSeen)
+        + timeSize(ENDED_AFTER_FIRST_SEEN, job.endedAt(), firstSeen)
+        + timeSize(LAST_SEEN_AFTER_FIRST_SEEN, job.lastSeenAt(), firstSeen)
+        + CodedOutputStream.computeInt64Size(FIRST_SEEN_AT, firstSeen)
+        + longSize(DURATION_MS, job.durationMs()) + (job.progressDone() != 0 ? CodedOutputStream.computeInt64Size(PROGRESS_DONE, job.progressDone()) : 0)
         + longSize(PROGRESS_TOTAL, job.progressTotal()) + stringSize(THREAD_NAME, job.threadName())
         + stringSize(THREAD_STATE, job.threadState()) + stringSize(PREVIOUS_ATTEMPT_ID, job.previousAttemptId())
-        + longSize(ENQUEUED_AT, job.enqueuedAt()) + longSize(QUEUE_WAIT_MS, job.queueWaitMs())
-        + stringSize(STACK_TOP, job.stackTop()) + longSize(LAST_PROGRESS_AT, job.lastProgressAt())
+        + timeSize(ENQUEUED_AFTER_FIRST_SEEN, job.enqueuedAt(), firstSeen) + longSize(QUEUE_WAIT_MS, job.queueWaitMs())
+        + stringSize(STACK_TOP, job.stackTop()) + timeSize(LAST_PROGRESS_AFTER_FIRST_SEEN, job.lastProgressAt(), firstSeen)
         + (job.missedHeartbeats() != 0 ? CodedOutputStream.computeInt32Size(MISSED_HEARTBEATS, job.missedHeartbeats()) : 0)
         + (job.ratePerSecond() != null ? CodedOutputStream.computeDoubleSize(RATE_PER_SECOND, job.ratePerSecond()) : 0)
-        + stringSize(DUPLICATE_OF, job.duplicateOf()) + longSize(PHASE_SINCE, job.phaseSince())
+        + stringSize(DUPLICATE_OF, job.duplicateOf()) + timeSize(PHASE_SINCE_AFTER_FIRST_SEEN, job.phaseSince(), firstSeen)
         + (job.raisedFlags().isEmpty() ? 0 : CodedOutputStream.computeUInt32Size(RAISED_FLAGS, flagBits(job.raisedFlags())));
     if (job.flag() != null) {
       size += messageSize(FLAG, size(job.flag()));
@@ -531,6 +558,10 @@ final class JobCodec {
     return value == null ? 0 : CodedOutputStream.computeInt64Size(field, value);
   }
 
+  private static int timeSize(int field, Long time, long firstSeenAt) {
+    return time == null ? 0 : CodedOutputStream.computeSInt64Size(field, time - firstSeenAt);
+  }
+
   private static void writeWorker(CodedOutputStream out, String worker, byte[] idScratch) throws IOException {
     int packed = worker == null ? -1 : PackedIds.packUuid(worker, idScratch);
     if (packed >= 0) {
@@ -569,6 +600,12 @@ final class JobCodec {
   private static void writeLong(CodedOutputStream out, int field, Long value) throws IOException {
     if (value != null) {
       out.writeInt64(field, value);
+    }
+  }
+
+  private static void writeTime(CodedOutputStream out, int field, Long time, long firstSeenAt) throws IOException {
+    if (time != null) {
+      out.writeSInt64(field, time - firstSeenAt);
     }
   }
 
@@ -621,17 +658,43 @@ final class JobCodec {
     String duplicateOf;
     Long phaseSince;
     Set<FlagType> raisedFlags;
+    /** Which of the times above were read as after the first sighting (a bit each), still to resolve. */
+    int afterFirstSeen;
+    static final int STARTED = 1;
+    static final int ENDED = 1 << 1;
+    static final int LAST_SEEN = 1 << 2;
+    static final int ENQUEUED = 1 << 3;
+    static final int LAST_PROGRESS = 1 << 4;
+    static final int PHASE = 1 << 5;
+
+    /** Holds a time read as after the first sighting, which may come later in the record. */
+    Long afterFirstSeen(int time, long millis) {
+      afterFirstSeen |= time;
+      return millis;
+    }
 
     Job toJob() {
       List<HistoryEntry> entries = new ArrayList<>(history.size());
       for (StoredEntry entry : history) {
         entries.add(entry.resolve(firstSeenAt, worker));
       }
+      if (afterFirstSeen != 0) {
+        startedAt = resolve(startedAt, STARTED);
+        endedAt = resolve(endedAt, ENDED);
+        lastSeenAt = resolve(lastSeenAt, LAST_SEEN);
+        enqueuedAt = resolve(enqueuedAt, ENQUEUED);
+        lastProgressAt = resolve(lastProgressAt, LAST_PROGRESS);
+        phaseSince = resolve(phaseSince, PHASE);
+      }
       return new Job(id, name, businessId, parentId, attempt, service, worker, traceId, spanId, status, flag,
           flaggedThenRecovered, startedAt, endedAt, lastSeenAt, firstSeenAt, durationMs, progressDone,
           progressTotal, threadName, threadState, error, entries, previousAttemptId, enqueuedAt, queueWaitMs,
           stackTop, lastProgressAt, missedHeartbeats, progressSamples, ratePerSecond, waitingOn, duplicateOf,
           phaseSince, raisedFlags);
+    }
+
+    private Long resolve(Long time, int bit) {
+      return (afterFirstSeen & bit) != 0 ? Long.valueOf(firstSeenAt + time) : time; // boxed: time may be null
     }
   }
 

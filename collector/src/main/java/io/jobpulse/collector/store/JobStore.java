@@ -237,7 +237,7 @@ public final class JobStore implements AutoCloseable {
         List<byte[]> values = db.multiGetAsList(Collections.nCopies(keys.size(), jobs), keys);
         for (int i = 0; i < chunk.size(); i++) {
           byte[] value = values.get(i);
-          found.put(chunk.get(i), value == null ? null : decodeJob(value));
+          found.put(chunk.get(i), value == null ? null : decodeJob(chunk.get(i), value));
         }
       }
     } catch (RocksDBException e) {
@@ -249,14 +249,15 @@ public final class JobStore implements AutoCloseable {
   public Optional<Job> job(String id) {
     try {
       byte[] value = db.get(jobs, Keys.id(id));
-      return value == null ? Optional.empty() : Optional.of(decodeJob(value));
+      return value == null ? Optional.empty() : Optional.of(decodeJob(id, value));
     } catch (RocksDBException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
     }
   }
 
-  private static Job decodeJob(byte[] value) {
-    Job job = JobCodec.decode(value);
+  /** The record of run {@code id}: protobuf, or the JSON of an earlier version. */
+  private static Job decodeJob(String id, byte[] value) {
+    Job job = JobCodec.decode(id, value);
     return job != null ? job : decode(value, Job.class);
   }
 
@@ -291,7 +292,7 @@ public final class JobStore implements AutoCloseable {
     boolean carried = query.status() != null && isFlagLabel(query.status());
     byte[] start = query.before() == null ? prefix : JobQuery.seekKey(prefix, query.before());
     int toSkip = query.offset();
-    List<byte[]> ids = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     List<byte[]> records = new ArrayList<>();
     try (RocksIterator it = db.newIterator(byTime ? jobsByTime : jobsByLabel)) {
       it.seek(start);
@@ -313,18 +314,19 @@ public final class JobStore implements AutoCloseable {
           if (timeListed != null && !Arrays.equals(it.value(), timeListed)) {
             continue;
           }
-          ids.add(Keys.id(Keys.idAfter(key, prefix.length)));
+          ids.add(Keys.idAfter(key, prefix.length));
           records.add(carried ? it.value() : EMPTY);
         }
         if (ids.isEmpty()) {
           break;
         }
         readMissingRecords(ids, records);
-        for (byte[] value : records) {
+        for (int i = 0; i < records.size(); i++) {
+          byte[] value = records.get(i);
           if (value == null || result.size() == query.limit()) {
             continue; // deleted since the index was read, or the page is full
           }
-          Job job = decodeJob(value);
+          Job job = decodeJob(ids.get(i), value);
           if (matches(query.name(), job.name()) && matches(query.service(), job.service())) {
             if (toSkip > 0) {
               toSkip--;
@@ -349,11 +351,11 @@ public final class JobStore implements AutoCloseable {
    * Replaces each empty record by the run's stored one, in one multi-get, or by {@code null} when
    * the run is gone.
    */
-  private void readMissingRecords(List<byte[]> ids, List<byte[]> records) throws RocksDBException {
+  private void readMissingRecords(List<String> ids, List<byte[]> records) throws RocksDBException {
     List<byte[]> missing = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       if (records.get(i).length == 0) {
-        missing.add(ids.get(i));
+        missing.add(Keys.id(ids.get(i)));
       }
     }
     if (missing.isEmpty()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import io.jobpulse.collector.state.Flag;
 import io.jobpulse.collector.state.FlagType;
@@ -46,7 +47,7 @@ class JobCodecTest {
         .phaseSince(1_700_000_000_250L)
         .build();
 
-    Job read = JobCodec.decode(JobCodec.encode(job));
+    Job read = JobCodec.decode(job.id(), JobCodec.encode(job));
     assertEquals(job, read);
     assertEquals(Set.of(FlagType.DUPLICATE, FlagType.STALLED), read.raisedFlags(), "a cleared flag is remembered");
   }
@@ -55,7 +56,7 @@ class JobCodecTest {
   void aRunWithOnlyWhatANewRunHasReadsBackEqual() {
     Job job = Job.builder("run-2", 5).build();
 
-    Job read = JobCodec.decode(JobCodec.encode(job));
+    Job read = JobCodec.decode(job.id(), JobCodec.encode(job));
 
     assertEquals(job, read);
     assertNull(read.startedAt());
@@ -93,7 +94,7 @@ class JobCodecTest {
         .addHistory(0, "RUNNING", "ended: abandoned");
     Job job = builder.build();
 
-    Job read = JobCodec.decode(JobCodec.encode(job));
+    Job read = JobCodec.decode(job.id(), JobCodec.encode(job));
 
     assertEquals(job, read);
     assertEquals("", read.history().get(5).detail());
@@ -110,11 +111,11 @@ class JobCodecTest {
     for (String id : List.of("0123456789ABCDEF", "abc", "0123456789abcdeg", "90955db8bb8c-4938-927a-972624df63bd-",
         "90955DB8-BB8C-4938-927A-972624DF63BD", "", "0".repeat(66))) {
       Job job = Job.builder("run", 5).worker(id).traceId(id).spanId(id).build();
-      assertEquals(job, JobCodec.decode(JobCodec.encode(job)), id);
+      assertEquals(job, JobCodec.decode(job.id(), JobCodec.encode(job)), id);
     }
     String longest = "0123456789abcdef".repeat(4); // 32 bytes packed, the most
     Job job = Job.builder("run", 5).traceId(longest).spanId(longest.substring(1, 63)).build();
-    assertEquals(job, JobCodec.decode(JobCodec.encode(job)));
+    assertEquals(job, JobCodec.decode(job.id(), JobCodec.encode(job)));
   }
 
   @Test
@@ -130,11 +131,53 @@ class JobCodecTest {
     out.writeByteArray(23, history);
     out.flush();
 
-    Job read = JobCodec.decode(bytes.toByteArray());
+    Job read = JobCodec.decode("run-5", bytes.toByteArray());
 
     assertEquals(List.of(new HistoryEntry(999, "RUNNING", "announced by worker w-1")), read.history());
     assertEquals("0af7651916cd43dd8448eb211c80319c", read.traceId());
     assertEquals("w-1", read.worker());
+  }
+
+  @Test
+  void timesWrittenWholeByAnEarlierVersionAreStillReadWhereverTheFirstSightingComes() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.writeString(1, "run-6"); // its id, which records leave out since
+    out.writeUInt32(10, JobStatus.COMPLETED.ordinal());
+    out.writeInt64(13, 1_700_000_000_001L); // started
+    out.writeInt64(14, 1_700_000_000_020L); // ended
+    out.writeInt64(15, 1_700_000_000_021L); // last seen
+    out.writeInt64(16, 1_700_000_000_000L); // first seen, after them
+    out.writeInt64(25, 1_699_999_999_000L); // enqueued
+    out.writeInt64(28, 1_700_000_000_010L); // last progress
+    out.writeInt64(34, 1_700_000_000_002L); // phase since
+    out.flush();
+
+    Job read = JobCodec.decode("run-6", bytes.toByteArray());
+
+    assertEquals(Job.builder("run-6", 1_700_000_000_000L).status(JobStatus.COMPLETED).startedAt(1_700_000_000_001L)
+        .endedAt(1_700_000_000_020L).lastSeenAt(1_700_000_000_021L).enqueuedAt(1_699_999_999_000L)
+        .lastProgressAt(1_700_000_000_010L).phaseSince(1_700_000_000_002L).build(), read);
+  }
+
+  @Test
+  void aRecordLeavesOutItsRunsIdAndHoldsTimesAfterTheFirstSighting() throws IOException {
+    long firstSeen = 1_796_656_104_830L;
+    Job job = Job.builder("019ba5c3d4e5b7ad6b7169203331", firstSeen).status(JobStatus.COMPLETED)
+        .startedAt(firstSeen - 3).endedAt(firstSeen + 350).lastSeenAt(firstSeen + 351).enqueuedAt(firstSeen - 40_000)
+        .lastProgressAt(firstSeen).phaseSince(firstSeen - 3).build();
+    byte[] record = JobCodec.encode(job);
+
+    assertEquals(-1, new String(record, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(job.id()));
+    CodedInputStream in = CodedInputStream.newInstance(record);
+    for (int tag; (tag = in.readTag()) != 0; in.skipField(tag)) {
+      int field = tag >>> 3;
+      assertEquals(false, field == 1 || field == 13 || field == 14 || field == 15 || field == 25 || field == 28
+          || field == 34, "field " + field + " is written as before");
+    }
+    // 84 bytes with the id and these times whole (7-8 bytes a time; 3-5 after the first sighting).
+    assertEquals(true, record.length <= 40, record.length + " bytes");
+    assertEquals(job, JobCodec.decode(job.id(), record));
   }
 
   private static byte[] historyEntry(long at, String status, String detail) throws IOException {
@@ -159,7 +202,7 @@ class JobCodecTest {
     byte[] bytes = JobCodec.encode(job);
 
     assertEquals(true, bytes.length > 8192, bytes.length + " bytes");
-    assertEquals(job, JobCodec.decode(bytes));
+    assertEquals(job, JobCodec.decode(job.id(), bytes));
   }
 
   @Test
@@ -172,13 +215,13 @@ class JobCodecTest {
     out.writeInt64(201, 77);
     out.flush();
 
-    assertEquals(job, JobCodec.decode(bytes.toByteArray()));
+    assertEquals(job, JobCodec.decode(job.id(), bytes.toByteArray()));
   }
 
   @Test
   void aDamagedRecordIsAStoreErrorNamingTheProblem() {
     byte[] bytes = JobCodec.encode(Job.builder("run-4", 5).name("a name long enough to cut").build());
-    StoreException e = assertThrows(StoreException.class, () -> JobCodec.decode(Arrays.copyOf(bytes, 12)) /* inside the name */);
+    StoreException e = assertThrows(StoreException.class, () -> JobCodec.decode("run-4", Arrays.copyOf(bytes, 12)) /* inside the name */);
     assertEquals(true, e.getMessage().startsWith("cannot decode a stored run"), e.getMessage());
   }
 

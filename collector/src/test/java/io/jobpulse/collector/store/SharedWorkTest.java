@@ -126,7 +126,7 @@ class SharedWorkTest {
       records.runUnclaimed();
       assertEquals(jobs.size(), records.size());
       for (int i = 0; i < jobs.size(); i++) {
-        assertEquals(jobs.get(i), JobCodec.decode(records.get(i)), "round " + round + ", run " + i);
+        assertEquals(jobs.get(i), JobCodec.decode(jobs.get(i).id(), records.get(i)), "round " + round + ", run " + i);
       }
     }
   }
