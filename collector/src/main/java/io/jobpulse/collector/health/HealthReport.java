@@ -85,7 +85,7 @@ public final class HealthReport {
     }
 
     void add(long hour, HourBucket bucket) {
-      bucket.counts.forEach((label, n) -> counts.merge(label, n, Long::sum));
+      bucket.forEachCount((label, n) -> counts.merge(label, n, Long::sum));
       bucket.categories.forEach((category, n) -> categories.merge(category, n, Long::sum));
       durations.addAll(bucket.durations);
       bucket.errors.forEach((signature, count) -> errors.merge(signature, count, (a, b) -> {

@@ -1,16 +1,20 @@
 package io.jobpulse.collector.health;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.JobStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -50,8 +54,32 @@ final class HourBucket {
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .build();
 
-  /** Runs by the status they ended with or the flag raised on them. */
-  Map<String, Long> counts = new TreeMap<>();
+  /**
+   * The labels runs are counted under: the statuses, then the flags not named like one. A run that
+   * ends adds to its hour's count on the ingest thread, where a sorted map of boxed counts, merged
+   * label by label into the kept bucket, was a tenth of the aggregator's time.
+   */
+  private static final String[] LABELS;
+  private static final Map<String, Integer> LABEL_INDEX = new HashMap<>();
+  private static final int[] STATUS_INDEX = new int[JobStatus.values().length];
+  private static final int[] FLAG_INDEX = new int[FlagType.values().length];
+
+  static {
+    Map<String, Integer> labels = new LinkedHashMap<>();
+    for (JobStatus status : JobStatus.values()) {
+      STATUS_INDEX[status.ordinal()] = labels.computeIfAbsent(status.name(), name -> labels.size());
+    }
+    for (FlagType flag : FlagType.values()) {
+      FLAG_INDEX[flag.ordinal()] = labels.computeIfAbsent(flag.name(), name -> labels.size());
+    }
+    LABELS = labels.keySet().toArray(String[]::new);
+    LABEL_INDEX.putAll(labels);
+  }
+
+  /** Runs by the status they ended with or the flag raised on them, indexed as {@link #LABELS}. */
+  private final long[] counts = new long[LABELS.length];
+  /** Counts under labels this version does not know (stored by a later one), kept as read; or {@code null}. */
+  private Map<String, Long> otherCounts;
   Map<String, Long> categories = new TreeMap<>();
   Map<String, SignatureCount> errors = new HashMap<>();
   /** Completed runs' durations. */
@@ -78,7 +106,53 @@ final class HourBucket {
    * {@link #merge}) may count below zero: a flag taken back.
    */
   void count(String label, long delta) {
-    counts.merge(label, delta, Long::sum);
+    Integer index = LABEL_INDEX.get(label);
+    if (index != null) {
+      counts[index] += delta;
+    } else {
+      if (otherCounts == null) {
+        otherCounts = new TreeMap<>();
+      }
+      otherCounts.merge(label, delta, Long::sum);
+    }
+  }
+
+  void count(JobStatus status, long delta) {
+    counts[STATUS_INDEX[status.ordinal()]] += delta;
+  }
+
+  void count(FlagType flag, long delta) {
+    counts[FLAG_INDEX[flag.ordinal()]] += delta;
+  }
+
+  /** Hands each label's count to {@code into}, those of zero left out. */
+  void forEachCount(LabelCount into) {
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        into.accept(LABELS[i], counts[i]);
+      }
+    }
+    if (otherCounts != null) {
+      otherCounts.forEach(into::accept);
+    }
+  }
+
+  /** The counts by label, those of zero left out. */
+  Map<String, Long> counts() {
+    Map<String, Long> all = new TreeMap<>();
+    forEachCount(all::put);
+    return all;
+  }
+
+  /** A label's count, as {@link #forEachCount} hands it. */
+  @FunctionalInterface
+  interface LabelCount {
+    void accept(String label, long count);
+  }
+
+  @JsonSetter("counts")
+  private void readJsonCounts(Map<String, Long> stored) {
+    stored.forEach(this::count);
   }
 
   void failure(String signature, String type, String category, long at) {
@@ -91,14 +165,17 @@ final class HourBucket {
    * that fall to zero are dropped, and {@link #flagged} never goes below zero.
    */
   void merge(HourBucket delta) {
-    delta.counts.forEach((label, n) -> {
-      long value = counts.getOrDefault(label, 0L) + n;
-      if (value <= 0) {
-        counts.remove(label);
-      } else {
-        counts.put(label, value);
-      }
-    });
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = Math.max(0, counts[i] + delta.counts[i]);
+    }
+    if (delta.otherCounts != null) {
+      delta.otherCounts.forEach((label, n) -> {
+        count(label, n);
+        if (otherCounts.get(label) <= 0) {
+          otherCounts.remove(label);
+        }
+      });
+    }
     delta.categories.forEach((category, n) -> categories.merge(category, n, Long::sum));
     delta.errors.forEach((signature, seen) -> signature(signature, seen.type).add(seen.count, seen.lastSeenAt));
     durations.addAll(delta.durations);
@@ -134,8 +211,15 @@ final class HourBucket {
     try {
       byte[] bytes = new byte[size()];
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      for (Map.Entry<String, Long> count : counts.entrySet()) {
-        writeLabelCount(out, COUNT, count.getKey(), count.getValue());
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != 0) {
+          writeLabelCount(out, COUNT, LABELS[i], counts[i]);
+        }
+      }
+      if (otherCounts != null) {
+        for (Map.Entry<String, Long> count : otherCounts.entrySet()) {
+          writeLabelCount(out, COUNT, count.getKey(), count.getValue());
+        }
       }
       for (Map.Entry<String, Long> category : categories.entrySet()) {
         writeLabelCount(out, CATEGORY, category.getKey(), category.getValue());
@@ -180,8 +264,8 @@ final class HourBucket {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (WireFormat.getTagFieldNumber(tag)) {
-          case COUNT -> readLabelCount(in, bucket.counts);
-          case CATEGORY -> readLabelCount(in, bucket.categories);
+          case COUNT -> readLabelCount(in, bucket::count);
+          case CATEGORY -> readLabelCount(in, bucket.categories::put);
           case ERROR -> bucket.readError(in);
           case DURATION -> bucket.readDuration(in);
           case COMPLETED -> bucket.completed = in.readInt64();
@@ -198,8 +282,15 @@ final class HourBucket {
 
   private int size() {
     int size = 0;
-    for (Map.Entry<String, Long> count : counts.entrySet()) {
-      size += lengthDelimitedSize(COUNT, labelCountSize(count.getKey(), count.getValue()));
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 0) {
+        size += lengthDelimitedSize(COUNT, labelCountSize(LABELS[i], counts[i]));
+      }
+    }
+    if (otherCounts != null) {
+      for (Map.Entry<String, Long> count : otherCounts.entrySet()) {
+        size += lengthDelimitedSize(COUNT, labelCountSize(count.getKey(), count.getValue()));
+      }
     }
     for (Map.Entry<String, Long> category : categories.entrySet()) {
       size += lengthDelimitedSize(CATEGORY, labelCountSize(category.getKey(), category.getValue()));
@@ -244,7 +335,7 @@ final class HourBucket {
     out.writeInt64(LABEL_COUNT, count);
   }
 
-  private static void readLabelCount(CodedInputStream in, Map<String, Long> into) throws IOException {
+  private static void readLabelCount(CodedInputStream in, LabelCount into) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     String label = "";
     long count = 0;
@@ -256,7 +347,7 @@ final class HourBucket {
       }
     }
     in.popLimit(limit);
-    into.put(label, count);
+    into.accept(label, count);
   }
 
   private void readError(CodedInputStream in) throws IOException {

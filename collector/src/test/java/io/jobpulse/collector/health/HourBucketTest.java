@@ -3,6 +3,8 @@ package io.jobpulse.collector.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.jobpulse.collector.state.FlagType;
+import io.jobpulse.collector.state.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ class HourBucketTest {
     HourBucket bucket = new HourBucket();
     bucket.count("COMPLETED", 7);
     bucket.count("STUCK", 1);
+    bucket.count("A_LABEL_OF_A_LATER_VERSION", 2);
     bucket.failure("IllegalStateException: order <n> not found", "java.lang.IllegalStateException", "missing_record", 1_700_000_000_123L);
     bucket.failure("IllegalStateException: order <n> not found", "java.lang.IllegalStateException", "missing_record", 1_700_000_000_456L);
     bucket.failure("no type", null, "unknown", 5L);
@@ -29,13 +32,32 @@ class HourBucketTest {
   }
 
   @Test
+  void aTransactionsChangesAreMergedAndNoCountFallsBelowZero() {
+    HourBucket kept = new HourBucket();
+    kept.count(JobStatus.COMPLETED, 2);
+    kept.count(FlagType.CRASHED, 1); // the same label as the status CRASHED
+    kept.count("A_LABEL_OF_A_LATER_VERSION", 1);
+    HourBucket delta = new HourBucket();
+    delta.count(JobStatus.COMPLETED, 1);
+    delta.count(JobStatus.CRASHED, -1); // a false positive taken back
+    delta.count(FlagType.STUCK, -1); // taken back from an hour that no longer counts it
+    delta.count("A_LABEL_OF_A_LATER_VERSION", -1);
+    delta.count("ANOTHER_LATER_LABEL", 4);
+
+    kept.merge(delta);
+
+    assertEquals(Map.of("COMPLETED", 3L, "ANOTHER_LATER_LABEL", 4L), kept.counts());
+    assertSame(kept, HourBucket.decode(kept.encode()));
+  }
+
+  @Test
   void theJsonOfEarlierVersionsIsStillRead() {
     String stored = """
         {"counts":{"COMPLETED":3,"FAILED":1},"categories":{"timeout":1},
          "errors":{"SocketTimeoutException: Read timed out":{"type":"java.net.SocketTimeoutException","count":1,"lastSeenAt":1700000000000}},
          "durations":{"32":3},"completed":3,"failed":1}""";
     HourBucket bucket = HourBucket.decode(stored.getBytes(StandardCharsets.UTF_8));
-    assertEquals(Map.of("COMPLETED", 3L, "FAILED", 1L), bucket.counts);
+    assertEquals(Map.of("COMPLETED", 3L, "FAILED", 1L), bucket.counts());
     assertEquals(Map.of("timeout", 1L), bucket.categories);
     HourBucket.SignatureCount error = bucket.errors.get("SocketTimeoutException: Read timed out");
     assertEquals("java.net.SocketTimeoutException", error.type);
@@ -51,7 +73,7 @@ class HourBucketTest {
   }
 
   private static void assertSame(HourBucket expected, HourBucket actual) {
-    assertEquals(expected.counts, actual.counts);
+    assertEquals(expected.counts(), actual.counts());
     assertEquals(expected.categories, actual.categories);
     assertEquals(expected.durations, actual.durations);
     assertEquals(expected.errors.keySet(), actual.errors.keySet());
