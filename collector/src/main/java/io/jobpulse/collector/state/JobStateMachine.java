@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -29,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -487,7 +486,7 @@ public final class JobStateMachine {
     }
     // Runs believed live on this worker that the heartbeat leaves out: evidence of LOST. A run the
     // same request announced is not missing, whatever the heartbeat saw before its announce.
-    for (String id : List.copyOf(tx.workerJobs(workerId))) {
+    for (String id : tx.workerJobs(workerId)) {
       if (listed.containsKey(id) || pending.contains(id)) {
         continue;
       }
@@ -837,8 +836,12 @@ public final class JobStateMachine {
     private final Map<String, RunTotals> totals = new LinkedHashMap<>();
     private final List<Summarized> summaries = new ArrayList<>();
     private final Map<String, ChildStats> childStats = new LinkedHashMap<>();
-    /** The run lists of the workers whose runs this transaction started or ended; sorted, as stored. */
-    private final Map<String, SortedSet<String>> workerJobs = new HashMap<>();
+    /**
+     * The runs of the workers whose runs this transaction started or ended, sorted only once staged
+     * (as stored): a tick's short runs start and end within one transaction, and a sorted set paid
+     * a search among ids that share their first digits for each of them.
+     */
+    private final Map<String, Set<String>> workerJobs = new HashMap<>();
     private final Map<String, String> latestRuns = new LinkedHashMap<>();
     /** Each worker's last heartbeat in this transaction that held run changes back. */
     private final Map<String, LastHeartbeats.Snapshot> lastHeartbeats = new HashMap<>();
@@ -928,13 +931,13 @@ public final class JobStateMachine {
       }
       String workerId = after.worker();
       if (workerId != null) {
-        SortedSet<String> runs = workerJobs.get(workerId);
+        Set<String> runs = workerJobs.get(workerId);
         if (runs == null) {
           Worker worker = worker(workerId);
           if (worker == null) {
             return;
           }
-          runs = new TreeSet<>(worker.jobs());
+          runs = new HashSet<>(worker.jobs());
           workerJobs.put(workerId, runs);
         }
         if (after.status().isTerminal()) {
@@ -959,11 +962,11 @@ public final class JobStateMachine {
       }
     }
 
-    /** The runs {@code workerId} is believed to run, as this transaction leaves them. */
-    Collection<String> workerJobs(String workerId) {
-      SortedSet<String> staged = workerJobs.get(workerId);
+    /** The runs {@code workerId} is believed to run, as this transaction leaves them, sorted; a copy. */
+    List<String> workerJobs(String workerId) {
+      Set<String> staged = workerJobs.get(workerId);
       if (staged != null) {
-        return staged;
+        return sorted(staged);
       }
       Worker worker = worker(workerId);
       return worker == null ? List.of() : worker.jobs();
@@ -976,10 +979,17 @@ public final class JobStateMachine {
     private void stageWorkerJobs() {
       workerJobs.forEach((workerId, runs) -> {
         Worker worker = worker(workerId);
-        if (!worker.jobs().equals(List.copyOf(runs))) {
-          putWorker(worker.withJobs(List.copyOf(runs)));
+        List<String> sorted = sorted(runs);
+        if (!worker.jobs().equals(sorted)) {
+          putWorker(worker.withJobs(sorted));
         }
       });
+    }
+
+    private static List<String> sorted(Set<String> ids) {
+      String[] array = ids.toArray(new String[0]);
+      Arrays.sort(array);
+      return List.of(array);
     }
 
     void putWorker(Worker worker) {
