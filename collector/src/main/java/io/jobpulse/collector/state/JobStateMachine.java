@@ -962,11 +962,11 @@ public final class JobStateMachine {
       }
     }
 
-    /** The runs {@code workerId} is believed to run, as this transaction leaves them, sorted; a copy. */
+    /** The runs {@code workerId} is believed to run, as this transaction leaves them; a copy, in no set order. */
     List<String> workerJobs(String workerId) {
       Set<String> staged = workerJobs.get(workerId);
       if (staged != null) {
-        return sorted(staged);
+        return List.copyOf(staged);
       }
       Worker worker = worker(workerId);
       return worker == null ? List.of() : worker.jobs();
