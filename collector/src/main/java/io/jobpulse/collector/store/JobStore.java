@@ -45,7 +45,7 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The collector's RocksDB: every run ({@link JobCodec}) and worker (JSON), with the indexes the API lists by.
+ * The collector's RocksDB: every run ({@link JobCodec}) and worker ({@link WorkerCodec}), with the indexes the API lists by.
  *
  * <p>Column families: {@code jobs} (id → run), {@code workers} (id → worker), {@code
  * jobs_by_label} (status or flag type, inverted start time, id: {@code ?status=X} without a full
@@ -255,6 +255,12 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
+  /** The record of worker {@code id}: protobuf, or the JSON of an earlier version. */
+  private static Worker decodeWorker(String id, byte[] value) {
+    Worker worker = WorkerCodec.decode(id, value);
+    return worker != null ? worker : decode(value, Worker.class);
+  }
+
   /** The record of run {@code id}: protobuf, or the JSON of an earlier version. */
   private static Job decodeJob(String id, byte[] value) {
     Job job = JobCodec.decode(id, value);
@@ -262,7 +268,12 @@ public final class JobStore implements AutoCloseable {
   }
 
   public Optional<Worker> worker(String id) {
-    return Optional.ofNullable(read(workers, Keys.id(id), Worker.class));
+    try {
+      byte[] value = db.get(workers, Keys.id(id));
+      return value == null ? Optional.empty() : Optional.of(decodeWorker(id, value));
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    }
   }
 
   /** Every worker, by id. */
@@ -270,7 +281,7 @@ public final class JobStore implements AutoCloseable {
     List<Worker> result = new ArrayList<>();
     try (RocksIterator it = db.newIterator(workers)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        result.add(decode(it.value(), Worker.class));
+        result.add(decodeWorker(new String(it.key(), StandardCharsets.UTF_8), it.value()));
       }
     }
     return result;

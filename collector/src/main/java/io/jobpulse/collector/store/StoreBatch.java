@@ -174,7 +174,7 @@ public final class StoreBatch implements AutoCloseable {
   }
 
   public StoreBatch putWorker(Worker worker) {
-    return put(store.workers, Keys.id(worker.id()), JobStore.encode(worker));
+    return put(store.workers, Keys.id(worker.id()), WorkerCodec.encode(worker));
   }
 
   /** Removes a worker; the caller checks it is not alive. */
