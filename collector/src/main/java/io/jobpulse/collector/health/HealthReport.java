@@ -47,8 +47,9 @@ public final class HealthReport {
         byName.computeIfAbsent(key.name(), name -> new Merged(name, firstHour)).add(key.hour(), bucket);
       }
     };
+    HealthAggregator.JournalReader journal = new HealthAggregator.JournalReader();
     store.scan(Keyspace.HEALTH, BucketKey.startOf(firstHour), (key, value) -> {
-      if (!HealthAggregator.readJournal(key, value, add)) {
+      if (!journal.read(key, value, add)) {
         add.accept(BucketKey.decode(key), HourBucket.decode(value));
       }
       return true;

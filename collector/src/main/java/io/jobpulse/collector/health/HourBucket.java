@@ -244,9 +244,10 @@ final class HourBucket {
           out.writeInt64(DURATION_COUNT, count);
         }
       }
-      out.writeInt64(COMPLETED, completed);
-      out.writeInt64(FAILED, failed);
-      out.writeInt64(FLAGGED, flagged);
+      // Zeros are left out, as protobuf's defaults: most of a journal's deltas count completed runs only.
+      writeNonZero(out, COMPLETED, completed);
+      writeNonZero(out, FAILED, failed);
+      writeNonZero(out, FLAGGED, flagged);
       out.checkNoSpaceLeft();
       return bytes;
     } catch (IOException e) {
@@ -304,9 +305,17 @@ final class HourBucket {
         size += lengthDelimitedSize(DURATION, durationSize(index, count));
       }
     }
-    return size + CodedOutputStream.computeInt64Size(COMPLETED, completed)
-        + CodedOutputStream.computeInt64Size(FAILED, failed)
-        + CodedOutputStream.computeInt64Size(FLAGGED, flagged);
+    return size + nonZeroSize(COMPLETED, completed) + nonZeroSize(FAILED, failed) + nonZeroSize(FLAGGED, flagged);
+  }
+
+  private static void writeNonZero(CodedOutputStream out, int field, long value) throws IOException {
+    if (value != 0) {
+      out.writeInt64(field, value);
+    }
+  }
+
+  private static int nonZeroSize(int field, long value) {
+    return value == 0 ? 0 : CodedOutputStream.computeInt64Size(field, value);
   }
 
   private static int lengthDelimitedSize(int field, int contentSize) {

@@ -20,7 +20,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +140,43 @@ class HealthAggregatorTest {
   }
 
   @Test
+  void aBucketFirstJournaledByATransactionNotWrittenIsNamedAgainByTheNext() {
+    // The journal names a bucket by its key once, by number after that: the number a transaction
+    // not written gave must not be taken for one the journal holds.
+    long now = midHour();
+    MutableClock clock = new MutableClock(now);
+    boolean[] failWrites = {false};
+    try (JobStore store = JobStore.open(dir)) {
+      JobStateMachine machine = new JobStateMachine(store, clock);
+      aggregating(machine, store, clock);
+      machine.addListener(new StateListener() {
+        @Override
+        public void beforeWrite(StoreBatch batch) {
+          if (failWrites[0]) {
+            throw new IllegalStateException("the write fails");
+          }
+        }
+      });
+      end(machine, "run-1", 1, now); // the checkpoint
+      end(machine, "run-2", 1, now); // journaled: bucket 1 named
+      failWrites[0] = true;
+      assertThrows(IllegalStateException.class, () -> end(machine, "run-3", 2, now));
+      failWrites[0] = false;
+      end(machine, "run-4", 2, now); // bucket 2 named here, not in the entry lost
+      end(machine, "run-5", 2, now); // and by its number
+      end(machine, "run-6", 1, now);
+      assertEquals(4, journalEntries(store));
+    } // closed without writing the buckets: as after a kill
+
+    try (JobStore store = JobStore.open(dir)) {
+      HealthAggregator aggregator = new HealthAggregator(store, clock);
+      Map<String, Long> completed = new HashMap<>();
+      aggregator.report().lastDay(now, "billing").forEach(job -> completed.put(job.name(), job.counts().get("COMPLETED")));
+      assertEquals(Map.of(name(1), 3L, name(2), 2L), completed);
+    }
+  }
+
+  @Test
   void wholeBucketsJournaledByAnEarlierVersionAreWrittenAtStartUp() throws Exception {
     long now = midHour();
     BucketKey bucket = bucketOf(now);
@@ -181,7 +220,11 @@ class HealthAggregatorTest {
   }
 
   private static void end(JobStateMachine machine, String id, long now) {
-    JobEnded ended = new JobEnded(WORKER, new RunAttributes(id, name(1), null, null, 1, "worker-1", 0, null),
+    end(machine, id, 1, now);
+  }
+
+  private static void end(JobStateMachine machine, String id, int name, long now) {
+    JobEnded ended = new JobEnded(WORKER, new RunAttributes(id, name(name), null, null, 1, "worker-1", 0, null),
         "trace-" + id, id, now - 100, now, JobOutcome.COMPLETED, null, null);
     machine.applyAll(List.of(new ReceivedSpans(List.of(ended), now)));
   }
@@ -193,8 +236,9 @@ class HealthAggregatorTest {
 
   private static int journalEntries(JobStore store) {
     int[] entries = {0};
+    HealthAggregator.JournalReader journal = new HealthAggregator.JournalReader();
     store.scan(Keyspace.HEALTH, new byte[0], (key, value) -> {
-      if (HealthAggregator.readJournal(key, value, (bucket, delta) -> { })) {
+      if (journal.read(key, value, (bucket, delta) -> { })) {
         entries[0]++;
       }
       return true;
