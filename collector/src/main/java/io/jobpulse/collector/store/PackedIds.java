@@ -13,10 +13,10 @@ import java.util.Arrays;
  * <p>Packing runs on the ingest thread for every run written, so each id is read once, checked and
  * packed in the same pass, into a buffer the caller reuses.
  */
-final class PackedIds {
+public final class PackedIds {
 
   /** The most bytes a packed id takes: longer hex texts stay text. */
-  static final int MAX_BYTES = 32;
+  public static final int MAX_BYTES = 32;
 
   private static final int UUID_LENGTH = 36;
   private static final int UUID_BYTES = 16;
@@ -38,7 +38,7 @@ final class PackedIds {
    *
    * @return the bytes packed, or -1 when {@code id} is not such a text (or longer than {@link #MAX_BYTES} bytes)
    */
-  static int packHex(String id, byte[] into) {
+  public static int packHex(String id, byte[] into) {
     int length = id.length();
     if (length == 0 || (length & 1) != 0 || length > 2 * MAX_BYTES) {
       return -1;
@@ -82,7 +82,7 @@ final class PackedIds {
     return packed;
   }
 
-  static String readHex(CodedInputStream in) throws IOException {
+  public static String readHex(CodedInputStream in) throws IOException {
     byte[] packed = in.readRawBytes(checkedLength(in.readRawVarint32()));
     byte[] text = new byte[packed.length * 2];
     for (int i = 0; i < packed.length; i++) {
