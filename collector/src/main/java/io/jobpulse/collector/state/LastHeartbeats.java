@@ -106,9 +106,7 @@ final class LastHeartbeats {
   }
 
   private static int runSize(ActiveRun run, byte[] idScratch) {
-    int packed = PackedIds.packHex(run.id(), idScratch);
-    int size = packed < 0 ? CodedOutputStream.computeStringSize(ID, run.id())
-        : CodedOutputStream.computeTagSize(ID_PACKED) + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed;
+    int size = PackedIds.hexSize(ID, ID_PACKED, run.id(), idScratch);
     if (run.progressDone() != 0) {
       size += CodedOutputStream.computeInt64Size(PROGRESS_DONE, run.progressDone());
     }
@@ -134,14 +132,7 @@ final class LastHeartbeats {
   }
 
   private static void writeRun(CodedOutputStream out, ActiveRun run, byte[] idScratch) throws IOException {
-    int packed = PackedIds.packHex(run.id(), idScratch);
-    if (packed < 0) {
-      out.writeString(ID, run.id());
-    } else {
-      out.writeTag(ID_PACKED, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      out.writeUInt32NoTag(packed);
-      out.writeRawBytes(idScratch, 0, packed);
-    }
+    PackedIds.writeHex(out, ID, ID_PACKED, run.id(), idScratch);
     if (run.progressDone() != 0) {
       out.writeInt64(PROGRESS_DONE, run.progressDone());
     }

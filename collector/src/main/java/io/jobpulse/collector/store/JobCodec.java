@@ -163,8 +163,8 @@ final class JobCodec {
     }
     writeString(out, SERVICE, job.service());
     writeWorker(out, job.worker(), idScratch);
-    writeHexId(out, TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch);
-    writeHexId(out, SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch);
+    PackedIds.writeHex(out, TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch);
+    PackedIds.writeHex(out, SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch);
     out.writeUInt32(STATUS, job.status().ordinal());
     if (job.flag() != null) {
       out.writeTag(FLAG, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -461,8 +461,8 @@ final class JobCodec {
     int size = stringSize(NAME, job.name()) + stringSize(BUSINESS_ID, job.businessId())
         + stringSize(PARENT_ID, job.parentId()) + (job.attempt() != 1 ? CodedOutputStream.computeInt64Size(ATTEMPT, job.attempt()) : 0)
         + stringSize(SERVICE, job.service()) + workerSize(job.worker(), idScratch)
-        + hexIdSize(TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch)
-        + hexIdSize(SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch)
+        + PackedIds.hexSize(TRACE_ID, TRACE_ID_PACKED, job.traceId(), idScratch)
+        + PackedIds.hexSize(SPAN_ID, SPAN_ID_PACKED, job.spanId(), idScratch)
         + CodedOutputStream.computeUInt32Size(STATUS, job.status().ordinal())
         + (job.flaggedThenRecovered() ? CodedOutputStream.computeBoolSize(FLAGGED_THEN_RECOVERED, true) : 0)
         + timeSize(STARTED_AFTER_FIRST_SEEN, job.startedAt(), firstSeen)
@@ -574,21 +574,6 @@ final class JobCodec {
   private static int workerSize(String worker, byte[] idScratch) {
     int packed = worker == null ? -1 : PackedIds.packUuid(worker, idScratch);
     return packed >= 0 ? messageSize(WORKER_UUID, packed) : stringSize(WORKER, worker);
-  }
-
-  private static void writeHexId(CodedOutputStream out, int textField, int packedField, String id, byte[] idScratch)
-      throws IOException {
-    int packed = id == null ? -1 : PackedIds.packHex(id, idScratch);
-    if (packed >= 0) {
-      out.writeByteArray(packedField, idScratch, 0, packed);
-    } else {
-      writeString(out, textField, id);
-    }
-  }
-
-  private static int hexIdSize(int textField, int packedField, String id, byte[] idScratch) {
-    int packed = id == null ? -1 : PackedIds.packHex(id, idScratch);
-    return packed >= 0 ? messageSize(packedField, packed) : stringSize(textField, id);
   }
 
   private static void writeString(CodedOutputStream out, int field, String value) throws IOException {

@@ -1,6 +1,7 @@
 package io.jobpulse.collector.store;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ public final class PackedIds {
    *
    * @return the bytes packed, or -1 when {@code id} is not such a text (or longer than {@link #MAX_BYTES} bytes)
    */
-  public static int packHex(String id, byte[] into) {
+  static int packHex(String id, byte[] into) {
     int length = id.length();
     if (length == 0 || (length & 1) != 0 || length > 2 * MAX_BYTES) {
       return -1;
@@ -82,6 +83,36 @@ public final class PackedIds {
     return packed;
   }
 
+  /**
+   * Writes {@code id} into {@code packedField} as the bytes its hex digits spell when it is such a
+   * text (see {@link #packHex}), else into {@code textField} as text; nothing when it is {@code
+   * null}. {@code scratch} holds the packed bytes meanwhile ({@link #MAX_BYTES} long).
+   */
+  public static void writeHex(CodedOutputStream out, int textField, int packedField, String id, byte[] scratch)
+      throws IOException {
+    if (id == null) {
+      return;
+    }
+    int packed = packHex(id, scratch);
+    if (packed >= 0) {
+      out.writeByteArray(packedField, scratch, 0, packed);
+    } else {
+      out.writeString(textField, id);
+    }
+  }
+
+  /** The bytes {@link #writeHex} writes for {@code id}. */
+  public static int hexSize(int textField, int packedField, String id, byte[] scratch) {
+    if (id == null) {
+      return 0;
+    }
+    int packed = packHex(id, scratch);
+    return packed >= 0
+        ? CodedOutputStream.computeTagSize(packedField) + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed
+        : CodedOutputStream.computeStringSize(textField, id);
+  }
+
+  /** An id {@link #writeHex} packed, as text again. */
   public static String readHex(CodedInputStream in) throws IOException {
     byte[] packed = in.readRawBytes(checkedLength(in.readRawVarint32()));
     byte[] text = new byte[packed.length * 2];

@@ -130,14 +130,7 @@ final class WorkerCodec {
       out.writeSInt64(STOPPED_AFTER_FIRST_SEEN, worker.stoppedAt() - firstSeen);
     }
     for (String run : worker.jobs()) {
-      int packed = PackedIds.packHex(run, idScratch);
-      if (packed < 0) {
-        out.writeString(RUN, run);
-      } else {
-        out.writeTag(RUN_PACKED, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(packed);
-        out.writeRawBytes(idScratch, 0, packed);
-      }
+      PackedIds.writeHex(out, RUN, RUN_PACKED, run, idScratch);
     }
     if (worker.droppedRuns() != 0) {
       out.writeInt64(DROPPED_RUNS, worker.droppedRuns());
@@ -169,9 +162,7 @@ final class WorkerCodec {
       size += CodedOutputStream.computeSInt64Size(STOPPED_AFTER_FIRST_SEEN, worker.stoppedAt() - firstSeen);
     }
     for (String run : worker.jobs()) {
-      int packed = PackedIds.packHex(run, idScratch);
-      size += packed < 0 ? CodedOutputStream.computeStringSize(RUN, run)
-          : CodedOutputStream.computeTagSize(RUN_PACKED) + CodedOutputStream.computeUInt32SizeNoTag(packed) + packed;
+      size += PackedIds.hexSize(RUN, RUN_PACKED, run, idScratch);
     }
     if (worker.droppedRuns() != 0) {
       size += CodedOutputStream.computeInt64Size(DROPPED_RUNS, worker.droppedRuns());

@@ -117,14 +117,7 @@ class HealthAggregatorTest {
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
       HealthAggregator aggregator = aggregating(machine, store, clock);
-      machine.addListener(new StateListener() { // after the aggregator: its changes are staged, then lost
-        @Override
-        public void beforeWrite(StoreBatch batch) {
-          if (failWrites[0]) {
-            throw new IllegalStateException("the write fails");
-          }
-        }
-      });
+      failWritesWhen(machine, failWrites); // after the aggregator: its changes are staged, then lost
       end(machine, "run-1", now);
       end(machine, "run-2", now);
       failWrites[0] = true;
@@ -149,14 +142,7 @@ class HealthAggregatorTest {
     try (JobStore store = JobStore.open(dir)) {
       JobStateMachine machine = new JobStateMachine(store, clock);
       aggregating(machine, store, clock);
-      machine.addListener(new StateListener() {
-        @Override
-        public void beforeWrite(StoreBatch batch) {
-          if (failWrites[0]) {
-            throw new IllegalStateException("the write fails");
-          }
-        }
-      });
+      failWritesWhen(machine, failWrites);
       end(machine, "run-1", 1, now); // the checkpoint
       end(machine, "run-2", 1, now); // journaled: bucket 1 named
       failWrites[0] = true;
@@ -212,6 +198,18 @@ class HealthAggregatorTest {
     HealthAggregator aggregator = new HealthAggregator(store, clock);
     machine.addListener(aggregator);
     return aggregator;
+  }
+
+  /** Makes every write of {@code machine} fail while {@code fail[0]}, after the listeners added before. */
+  private static void failWritesWhen(JobStateMachine machine, boolean[] fail) {
+    machine.addListener(new StateListener() {
+      @Override
+      public void beforeWrite(StoreBatch batch) {
+        if (fail[0]) {
+          throw new IllegalStateException("the write fails");
+        }
+      }
+    });
   }
 
   /** The bucket of the runs {@link #end} ends at {@code now}. */
