@@ -102,9 +102,9 @@ public final class SpanForwarder implements StateListener, AcceptedSpans, AutoCl
     return failed.sum();
   }
 
-  /** Keeps the request until it is written only if it has spans to forward. */
+  /** Keeps the request until it is written only if it has spans to forward (counted here). */
   @Override
-  public Runnable whenWritten(ExportTraceServiceRequest request) {
+  public Runnable whenWritten(ExportTraceServiceRequest request, long allSpans) {
     int spans = 0;
     for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
       for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {

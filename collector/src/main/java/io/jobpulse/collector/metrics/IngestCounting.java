@@ -22,8 +22,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.Locale;
 
 /**
@@ -53,19 +52,20 @@ public final class IngestCounting {
    * is taken at once, so waiting for the write holds a number, not the request.
    */
   public static AcceptedSpans spans(IngestMetrics metrics, AcceptedSpans next) {
-    return request -> {
-      long count = 0;
-      for (ResourceSpans resource : request.getResourceSpansList()) {
-        for (ScopeSpans scope : resource.getScopeSpansList()) {
-          count += scope.getSpansCount();
-        }
+    return new AcceptedSpans() {
+      @Override
+      public Runnable whenWritten(ExportTraceServiceRequest request, long spans) {
+        Runnable then = next.whenWritten(request, spans);
+        return () -> {
+          metrics.spans(spans);
+          then.run();
+        };
       }
-      long spans = count;
-      Runnable then = next.whenWritten(request);
-      return () -> {
-        metrics.spans(spans);
-        then.run();
-      };
+
+      @Override
+      public boolean needsRequests() {
+        return next.needsRequests();
+      }
     };
   }
 

@@ -13,18 +13,37 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
  * keep only what it needs: a parsed request is ~3 KB per span, and a queue of them survives young
  * collections, whose pauses stop the API too.
  */
-@FunctionalInterface
 public interface AcceptedSpans {
 
   /** An action that does nothing. */
   Runnable NOTHING = () -> {};
 
-  /** Forwards nothing. */
-  AcceptedSpans NONE = request -> NOTHING;
+  /** Forwards nothing, and so needs no parsed requests. */
+  AcceptedSpans NONE = new AcceptedSpans() {
+    @Override
+    public Runnable whenWritten(ExportTraceServiceRequest request, long spans) {
+      return NOTHING;
+    }
+
+    @Override
+    public boolean needsRequests() {
+      return false;
+    }
+  };
 
   /**
-   * @param request immutable; keep it only if the action needs it
+   * @param request immutable; keep it only if the action needs it. {@code null} when {@link
+   *     #needsRequests} is false and the receiver read the spans without parsing the request
+   * @param spans how many spans the request holds, JobPulse's or not
    * @return what to do once the request is durable
    */
-  Runnable whenWritten(ExportTraceServiceRequest request);
+  Runnable whenWritten(ExportTraceServiceRequest request, long spans);
+
+  /**
+   * Whether {@link #whenWritten} wants the parsed requests. When not, a receiver may read the spans
+   * it stores straight from the bytes (far cheaper than parsing the whole request) and pass none.
+   */
+  default boolean needsRequests() {
+    return true;
+  }
 }

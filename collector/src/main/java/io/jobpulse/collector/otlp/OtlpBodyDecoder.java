@@ -13,8 +13,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Turns a request body (maybe gzip'ed, protobuf or JSON) into an {@link ExportTraceServiceRequest}.
- * The body is read where it lies: its reader index does not move.
+ * Turns a request body (maybe gzip'ed, protobuf or JSON) into an {@link ExportTraceServiceRequest}
+ * or straight into its JobPulse spans. The body is read where it lies: its reader index does not
+ * move.
  */
 final class OtlpBodyDecoder {
 
@@ -39,24 +40,46 @@ final class OtlpBodyDecoder {
     this.maxDecompressedBytes = maxDecompressedBytes;
   }
 
+  /** The request as parsed messages: for a caller that keeps it (forwarding). */
   ExportTraceServiceRequest decode(ByteBuf body, OtlpFormat format, String contentEncoding) throws OtlpException {
+    return read(body, contentEncoding, (bytes, offset, length) -> parse(format, bytes, offset, length));
+  }
+
+  /**
+   * The request's JobPulse spans: protobuf read straight from its bytes ({@link WireSpans}),
+   * without building the request's messages; JSON parsed first.
+   */
+  DecodedSpans decodeSpans(ByteBuf body, OtlpFormat format, String contentEncoding) throws OtlpException {
+    return read(body, contentEncoding, format == OtlpFormat.JSON
+        ? (bytes, offset, length) -> SpanDecoder.decode(OtlpJson.parse(bytes, offset, length))
+        : SpanDecoder::decode);
+  }
+
+  /** Hands {@code reader} the body's bytes, inflated when they are gzip'ed. */
+  private <T> T read(ByteBuf body, String contentEncoding, BodyReader<T> reader) throws OtlpException {
     String encoding = contentEncoding == null ? "identity" : contentEncoding.trim().toLowerCase(Locale.ROOT);
     switch (encoding) {
       case "identity", "":
         if (body.hasArray()) {
-          return parse(format, body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
+          return reader.read(body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
         }
         int length = body.readableBytes();
         byte[] bytes = length <= MAX_SCRATCH_BYTES ? scratch(length) : new byte[length];
         body.getBytes(body.readerIndex(), bytes, 0, length);
-        return parse(format, bytes, 0, length);
+        return reader.read(bytes, 0, length);
       case "gzip":
         byte[] inflated = gunzip(body);
-        return parse(format, inflated, 0, inflated.length);
+        return reader.read(inflated, 0, inflated.length);
       default:
         throw new OtlpException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported Content-Encoding '" + contentEncoding + "': use gzip or none");
     }
+  }
+
+  /** Reads a request out of {@code bytes[offset, offset + length)}, which it must not keep. */
+  @FunctionalInterface
+  private interface BodyReader<T> {
+    T read(byte[] bytes, int offset, int length) throws OtlpException;
   }
 
   private static ExportTraceServiceRequest parse(OtlpFormat format, byte[] bytes, int offset, int length)

@@ -2,13 +2,12 @@ package io.jobpulse.collector.otlp;
 
 import io.jobpulse.collector.state.SpanEvent;
 import io.netty.buffer.ByteBuf;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.List;
 
 /**
- * What the OTLP/HTTP receiver does to a request body on the event loop, as one public call: from
- * the body's bytes to the events queued for the ingest thread. For measuring that path from
- * outside this package (benchmarks); the receiver makes the same two calls itself.
+ * What the OTLP/HTTP receiver does to a request body on the event loop when nothing forwards the
+ * spans, as one public call: from the body's bytes to the events queued for the ingest thread. For
+ * measuring that path from outside this package (benchmarks); the receiver makes the same call.
  */
 public final class OtlpDecoding {
 
@@ -34,8 +33,7 @@ public final class OtlpDecoding {
       throw new IllegalArgumentException("unsupported Content-Type '" + mediaType + "'");
     }
     try {
-      ExportTraceServiceRequest export = bodies.decode(body, format, contentEncoding);
-      return SpanDecoder.decode(export).events();
+      return bodies.decodeSpans(body, format, contentEncoding).events();
     } catch (OtlpException e) {
       throw new IllegalArgumentException(e.status() + ": " + e.getMessage(), e);
     }

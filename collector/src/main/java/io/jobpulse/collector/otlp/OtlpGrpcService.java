@@ -32,7 +32,7 @@ public final class OtlpGrpcService extends TraceServiceGrpc.TraceServiceImplBase
   public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> responses) {
     long receivedAt = clock.millis();
     DecodedSpans decoded = SpanDecoder.decode(request);
-    Runnable whenWritten = accepted.whenWritten(request);
+    Runnable whenWritten = accepted.whenWritten(request, decoded.spans());
     if (decoded.events().isEmpty()) {
       whenWritten.run();
       reply(responses, decoded);

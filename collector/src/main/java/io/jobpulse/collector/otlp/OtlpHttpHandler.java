@@ -95,16 +95,22 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
               + "': use application/x-protobuf or application/json");
       return;
     }
-    ExportTraceServiceRequest export;
+    String contentEncoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
     DecodedSpans decoded;
+    Runnable whenWritten;
     try {
-      export = decoder.decode(request.content(), format, request.headers().get(HttpHeaderNames.CONTENT_ENCODING));
-      decoded = SpanDecoder.decode(export);
+      if (accepted.needsRequests()) {
+        ExportTraceServiceRequest export = decoder.decode(request.content(), format, contentEncoding);
+        decoded = SpanDecoder.decode(export);
+        whenWritten = accepted.whenWritten(export, decoded.spans());
+      } else {
+        decoded = decoder.decodeSpans(request.content(), format, contentEncoding);
+        whenWritten = accepted.whenWritten(null, decoded.spans());
+      }
     } catch (OtlpException e) {
       sendStatus(ctx, keepAlive, format, e.status(), e.getMessage());
       return;
     }
-    Runnable whenWritten = accepted.whenWritten(export);
     if (decoded.events().isEmpty()) {
       whenWritten.run();
       sendSuccess(ctx, keepAlive, format, decoded);

@@ -248,10 +248,10 @@ class ForwardingTest {
       Run run = Run.create("com.acme.Billing#run", now);
       // Heartbeats stay home by default: a request of them keeps nothing while it waits in the queue.
       assertSame(AcceptedSpans.NOTHING,
-          forwarder.whenWritten(agent.request(agent.heartbeat(5_000, now, new Active(run, 1, 10L, "RUNNABLE")))));
+          forwarder.whenWritten(agent.request(agent.heartbeat(5_000, now, new Active(run, 1, 10L, "RUNNABLE"))), 1));
 
       Span start = agent.jobStart(run, now);
-      Runnable onceWritten = forwarder.whenWritten(agent.request(start));
+      Runnable onceWritten = forwarder.whenWritten(agent.request(start), 1);
       assertTrue(sink.spans().isEmpty(), "nothing leaves before the request is written");
       onceWritten.run();
       await().atMost(WAIT).until(() -> !sink.spans().isEmpty());
