@@ -13,6 +13,7 @@ import io.jobpulse.collector.store.RunTotals;
 import io.jobpulse.collector.store.StoreBatch;
 import io.jobpulse.contract.ConfigKeys;
 import io.jobpulse.contract.Durations;
+import io.jobpulse.contract.JobOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -71,6 +73,8 @@ public final class JobStateMachine {
   static final int WRITE_BEHIND_PER_COMMIT = 256;
 
   private static final System.Logger LOG = System.getLogger(JobStateMachine.class.getName());
+  /** The history's word for a run's end, by outcome: one copy, shared by every ended run's history. */
+  private static final Map<JobOutcome, String> ENDED_DETAILS = endedDetails();
 
   private final JobStore store;
   private final Clock clock;
@@ -619,6 +623,14 @@ public final class JobStateMachine {
     after.progressSamples(kept).ratePerSecond(rate);
   }
 
+  private static Map<JobOutcome, String> endedDetails() {
+    Map<JobOutcome, String> details = new EnumMap<>(JobOutcome.class);
+    for (JobOutcome outcome : JobOutcome.values()) {
+      details.put(outcome, "ended: " + outcome.wireValue());
+    }
+    return details;
+  }
+
   private void onJobEnded(Transaction tx, JobEnded event, long now) {
     tx.seen(event.worker(), now);
     RunAttributes run = event.run();
@@ -629,7 +641,7 @@ public final class JobStateMachine {
     };
     Job before = tx.job(run.id());
     Job.Builder after;
-    String detail = "ended: " + event.outcome().wireValue();
+    String detail = ENDED_DETAILS.get(event.outcome());
     Flag kept = before == null ? null : before.flag();
     if (before == null) {
       after = newRun(run, event.worker(), now);
@@ -911,7 +923,7 @@ public final class JobStateMachine {
       Worker known = worker(identity.instanceId());
       Worker updated = known == null
           ? Worker.firstSeen(identity, now, DEFAULT_INTERVAL_MS)
-          : known.withIdentity(identity).seenAt(now);
+          : known.seen(identity, now);
       putWorker(updated);
       return updated;
     }

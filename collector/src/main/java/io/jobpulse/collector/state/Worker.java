@@ -42,17 +42,23 @@ public record Worker(
         identity.agentVersion(), now, now, null, defaultIntervalMs, WorkerState.ALIVE, null, List.of(), 0);
   }
 
-  /** This worker with the resource attributes of {@code identity} where they are known. */
-  public Worker withIdentity(WorkerIdentity identity) {
-    return new Worker(id, firstNonNull(identity.service(), service), firstNonNull(identity.pid(), pid),
-        firstNonNull(identity.host(), host), firstNonNull(identity.agentVersion(), agentVersion), firstSeenAt,
-        lastSeenAt, lastHeartbeatAt, intervalMs, state, stoppedAt, jobs, droppedRuns);
-  }
-
-  /** This worker, alive, having sent a span received at {@code receivedAt}. */
-  public Worker seenAt(long receivedAt) {
-    return new Worker(id, service, pid, host, agentVersion, firstSeenAt, receivedAt, lastHeartbeatAt, intervalMs,
-        WorkerState.ALIVE, null, jobs, droppedRuns);
+  /**
+   * This worker, alive, having sent a span received at {@code receivedAt}, with the resource
+   * attributes of {@code identity} where they are known. Itself when that changes nothing, as for
+   * every span of a request after its first: the ingest thread calls this for each one.
+   */
+  public Worker seen(WorkerIdentity identity, long receivedAt) {
+    String newService = firstNonNull(identity.service(), service);
+    Long newPid = firstNonNull(identity.pid(), pid);
+    String newHost = firstNonNull(identity.host(), host);
+    String newAgentVersion = firstNonNull(identity.agentVersion(), agentVersion);
+    if (receivedAt == lastSeenAt && state == WorkerState.ALIVE && stoppedAt == null
+        && Objects.equals(newService, service) && Objects.equals(newPid, pid) && Objects.equals(newHost, host)
+        && Objects.equals(newAgentVersion, agentVersion)) {
+      return this;
+    }
+    return new Worker(id, newService, newPid, newHost, newAgentVersion, firstSeenAt, receivedAt, lastHeartbeatAt,
+        intervalMs, WorkerState.ALIVE, null, jobs, droppedRuns);
   }
 
   public Worker withHeartbeat(long receivedAt, long advertisedIntervalMs) {
