@@ -161,12 +161,7 @@ final class SpanFields {
   }
 
   static int nameIndex(String name) {
-    for (int i = 0; i < NAMES.length; i++) {
-      if (NAMES[i].equals(name)) {
-        return i;
-      }
-    }
-    return -1;
+    return indexOf(NAMES, name);
   }
 
   static int nameIndex(byte[] bytes, int offset, int length) {
@@ -174,16 +169,20 @@ final class SpanFields {
   }
 
   static int eventNameIndex(String name) {
-    for (int i = 0; i < EVENT_NAMES.length; i++) {
-      if (EVENT_NAMES[i].equals(name)) {
-        return i;
-      }
-    }
-    return -1;
+    return indexOf(EVENT_NAMES, name);
   }
 
   static int eventNameIndex(byte[] bytes, int offset, int length) {
     return indexOf(UTF8_EVENT_NAMES, bytes, offset, length);
+  }
+
+  private static int indexOf(String[] names, String name) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int indexOf(byte[][] names, byte[] bytes, int offset, int length) {
@@ -211,7 +210,7 @@ final class SpanFields {
 
   /**
    * A trace or span id's bytes, held until they are wanted in hex. Trace ids are 16 bytes and span
-   * ids 8; a longer id (never valid OTLP) gets an array of its own.
+   * ids 8; a longer id (never valid OTLP) grows the array.
    */
   static final class Id {
     private byte[] bytes = new byte[16];
