@@ -1,12 +1,18 @@
 package io.jobpulse.collector.otlp;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.EntityRef;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -32,8 +38,10 @@ import java.util.List;
  * every kind of value, order and defect): fields in any order, the last of repeated fields, merged
  * repeated messages. Where an attribute is not encoded the usual way (its value before its key,
  * or twice), that attribute alone is parsed with the generated class. It checks the structure of
- * everything and the UTF-8 of every string it keeps; content it skips (foreign spans' names,
- * unknown keys, links, scopes) is not inspected, as {@link CodedInputStream#skipField} does not.
+ * everything, and refuses what the parser refuses in what it reads or skips (invalid UTF-8,
+ * nesting past protobuf's limit): a string not kept is checked in place, a message not kept
+ * (scope, link, value of another key) parsed on its own. Unknown fields are skipped unread, as the
+ * parser keeps them unread.
  */
 final class WireSpans {
 
@@ -43,16 +51,22 @@ final class WireSpans {
       ExportTraceServiceRequest.RESOURCE_SPANS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int RESOURCE_SPANS_RESOURCE = ResourceSpans.RESOURCE_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int RESOURCE_SPANS_SCOPE_SPANS = ResourceSpans.SCOPE_SPANS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int RESOURCE_SPANS_SCHEMA_URL = ResourceSpans.SCHEMA_URL_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int RESOURCE_ATTRIBUTES = Resource.ATTRIBUTES_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int RESOURCE_ENTITY_REFS = Resource.ENTITY_REFS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int SCOPE_SPANS_SCOPE = ScopeSpans.SCOPE_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SCOPE_SPANS_SPANS = ScopeSpans.SPANS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int SCOPE_SPANS_SCHEMA_URL = ScopeSpans.SCHEMA_URL_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_TRACE_ID = Span.TRACE_ID_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_SPAN_ID = Span.SPAN_ID_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int SPAN_TRACE_STATE = Span.TRACE_STATE_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_PARENT_SPAN_ID = Span.PARENT_SPAN_ID_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_NAME = Span.NAME_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_START = Span.START_TIME_UNIX_NANO_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
   private static final int SPAN_END = Span.END_TIME_UNIX_NANO_FIELD_NUMBER << 3 | WireFormat.WIRETYPE_FIXED64;
   private static final int SPAN_ATTRIBUTES = Span.ATTRIBUTES_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_EVENTS = Span.EVENTS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
+  private static final int SPAN_LINKS = Span.LINKS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int SPAN_STATUS = Span.STATUS_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int EVENT_NAME = Span.Event.NAME_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
   private static final int EVENT_ATTRIBUTES = Span.Event.ATTRIBUTES_FIELD_NUMBER << 3 | LENGTH_DELIMITED;
@@ -132,6 +146,8 @@ final class WireSpans {
         scopeSpans[scopes++] = position(in);
         scopeSpans[scopes++] = length;
         in.skipRawBytes(length);
+      } else if (tag == RESOURCE_SPANS_SCHEMA_URL) {
+        checkString(in);
       } else if (!in.skipField(tag)) {
         break;
       }
@@ -151,6 +167,8 @@ final class WireSpans {
     for (int tag; (tag = in.readTag()) != 0; ) {
       if (tag == RESOURCE_ATTRIBUTES) {
         keyValue(in, decoder.resource());
+      } else if (tag == RESOURCE_ENTITY_REFS) {
+        check(in, EntityRef.parser());
       } else if (!in.skipField(tag)) {
         break;
       }
@@ -167,6 +185,10 @@ final class WireSpans {
         span(in, span);
         in.popLimit(limit);
         decoder.spanRead();
+      } else if (tag == SCOPE_SPANS_SCOPE) {
+        check(in, InstrumentationScope.parser());
+      } else if (tag == SCOPE_SPANS_SCHEMA_URL) {
+        checkString(in);
       } else if (!in.skipField(tag)) {
         break;
       }
@@ -183,8 +205,13 @@ final class WireSpans {
         case SPAN_NAME -> {
           int length = bytesAhead(in);
           span.name = SpanFields.nameIndex(body, position(in), length);
+          if (span.name < 0) {
+            requireUtf8(position(in), length);
+          }
           in.skipRawBytes(length);
         }
+        case SPAN_TRACE_STATE -> checkString(in);
+        case SPAN_LINKS -> check(in, Span.Link.parser());
         case SPAN_START -> span.startNanos = in.readFixed64();
         case SPAN_END -> span.endNanos = in.readFixed64();
         case SPAN_ATTRIBUTES -> keyValue(in, span.attributes);
@@ -212,6 +239,9 @@ final class WireSpans {
       if (tag == EVENT_NAME) {
         int length = bytesAhead(in);
         event.name = SpanFields.eventNameIndex(body, position(in), length);
+        if (event.name < 0) {
+          requireUtf8(position(in), length);
+        }
         in.skipRawBytes(length);
       } else if (tag == EVENT_ATTRIBUTES) {
         keyValue(in, event.attributes);
@@ -259,6 +289,9 @@ final class WireSpans {
       if (tag == KEY_VALUE_KEY) {
         int keyLength = bytesAhead(in);
         key = values.indexOf(body, position(in), keyLength);
+        if (key < 0) {
+          requireUtf8(position(in), keyLength);
+        }
         in.skipRawBytes(keyLength);
         usual &= !keyRead && !valueRead;
         keyRead = true;
@@ -270,6 +303,9 @@ final class WireSpans {
           anyValue(in, values, key);
           in.popLimit(valueLimit);
         } else {
+          if (keyRead && key < 0) {
+            parse(AnyValue.parser(), position(in), valueLength); // a value not kept is still checked
+          }
           in.skipRawBytes(valueLength);
           usual &= keyRead && !valueRead && last;
         }
@@ -292,7 +328,7 @@ final class WireSpans {
    * merged into any array read before it in the same value, as protobuf-java's parser merges them,
    * even across another kind of value in between.
    */
-  private static void anyValue(CodedInputStream in, AttributeValues values, int key) throws IOException {
+  private void anyValue(CodedInputStream in, AttributeValues values, int key) throws IOException {
     int set = NOT_SET;
     List<String> strings = null;
     boolean allStrings = true;
@@ -323,7 +359,11 @@ final class WireSpans {
           in.popLimit(limit);
           set = ARRAY;
         }
-        case ANY_KVLIST, ANY_BYTES -> {
+        case ANY_KVLIST -> {
+          check(in, KeyValueList.parser());
+          set = OTHER;
+        }
+        case ANY_BYTES -> {
           in.skipRawBytes(in.readRawVarint32());
           set = OTHER;
         }
@@ -352,7 +392,7 @@ final class WireSpans {
    * An {@code ArrayValue}'s elements added to {@code strings}; whether all of them were strings.
    * An element's last field counts, as in {@link #anyValue}.
    */
-  private static boolean arrayValue(CodedInputStream in, List<String> strings) throws IOException {
+  private boolean arrayValue(CodedInputStream in, List<String> strings) throws IOException {
     boolean allStrings = true;
     for (int tag; (tag = in.readTag()) != 0; ) {
       if (tag == ARRAY_VALUES) {
@@ -363,8 +403,11 @@ final class WireSpans {
           if (elementTag == ANY_STRING) {
             string = in.readStringRequireUtf8();
             isString = true;
+          } else if (elementTag == ANY_ARRAY || elementTag == ANY_KVLIST) {
+            check(in, elementTag == ANY_ARRAY ? ArrayValue.parser() : KeyValueList.parser());
+            isString = false;
           } else if (elementTag == ANY_BOOL || elementTag == ANY_INT || elementTag == ANY_DOUBLE
-              || elementTag == ANY_ARRAY || elementTag == ANY_KVLIST || elementTag == ANY_BYTES) {
+              || elementTag == ANY_BYTES) {
             in.skipField(elementTag);
             isString = false;
           } else if (!in.skipField(elementTag)) {
@@ -394,6 +437,40 @@ final class WireSpans {
       in.skipRawBytes(length); // throws the parser's own error
     }
     return length;
+  }
+
+  /**
+   * Skips a length-delimited message the contract does not use, once {@code parser} has checked
+   * it: what is skipped is refused as the parsed reading would refuse it (invalid UTF-8, nesting
+   * past protobuf's limit). Such messages (scopes, links, values not kept) are few in a request.
+   */
+  private void check(CodedInputStream in, Parser<?> parser) throws IOException {
+    int length = bytesAhead(in);
+    parse(parser, position(in), length);
+    in.skipRawBytes(length);
+  }
+
+  private void parse(Parser<?> parser, int start, int length) throws InvalidProtocolBufferException {
+    parser.parseFrom(body, start, length);
+  }
+
+  /** Skips a string the contract does not use, once its UTF-8 is checked. */
+  private void checkString(CodedInputStream in) throws IOException {
+    int length = bytesAhead(in);
+    requireUtf8(position(in), length);
+    in.skipRawBytes(length);
+  }
+
+  /** Refuses {@code body[start, start + length)} unless it is UTF-8, as protobuf's strings must be. */
+  private void requireUtf8(int start, int length) throws InvalidProtocolBufferException {
+    for (int i = start, end = start + length; i < end; i++) {
+      if (body[i] < 0) { // not ASCII: protobuf's own check
+        if (!UnsafeByteOperations.unsafeWrap(body, start, length).isValidUtf8()) {
+          throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+        }
+        return;
+      }
+    }
   }
 
   /** Where {@code in} is, as an index into {@link #body}. */
