@@ -21,14 +21,16 @@ final class Keys {
     return id.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** {@code <label>\0<inverted time><id>}: label is a status or flag type name. */
-  static byte[] labelIndex(String label, long sortTime, String id) {
+  /**
+   * {@code <label>\0<inverted time><id>}: label is a status or flag type name, the id encoded by
+   * {@link #id}.
+   */
+  static byte[] labelIndex(String label, long sortTime, byte[] id) {
     byte[] prefix = prefix(label);
-    byte[] idBytes = id(id);
-    return ByteBuffer.allocate(prefix.length + Long.BYTES + idBytes.length)
+    return ByteBuffer.allocate(prefix.length + Long.BYTES + id.length)
         .put(prefix)
         .putLong(Long.MAX_VALUE - sortTime)
-        .put(idBytes)
+        .put(id)
         .array();
   }
 
@@ -42,15 +44,18 @@ final class Keys {
 
   /** {@code <inverted time><id>}. */
   static byte[] timeIndex(long sortTime, String id) {
-    byte[] idBytes = id(id);
-    return ByteBuffer.allocate(Long.BYTES + idBytes.length).putLong(Long.MAX_VALUE - sortTime).put(idBytes).array();
+    return timeIndex(sortTime, id(id));
   }
 
-  /** {@code <parent id>\0<child id>}. */
-  static byte[] child(String parentId, String childId) {
+  /** {@link #timeIndex(long, String)} of an id already encoded by {@link #id}. */
+  static byte[] timeIndex(long sortTime, byte[] id) {
+    return ByteBuffer.allocate(Long.BYTES + id.length).putLong(Long.MAX_VALUE - sortTime).put(id).array();
+  }
+
+  /** {@code <parent id>\0<child id>}, the child's id encoded by {@link #id}. */
+  static byte[] child(String parentId, byte[] childId) {
     byte[] prefix = prefix(parentId);
-    byte[] idBytes = id(childId);
-    return ByteBuffer.allocate(prefix.length + idBytes.length).put(prefix).put(idBytes).array();
+    return ByteBuffer.allocate(prefix.length + childId.length).put(prefix).put(childId).array();
   }
 
   /** {@code <text>\0}: the prefix of the label index or the children of one parent. */

@@ -96,8 +96,11 @@ public final class StoreBatch implements AutoCloseable {
   private void addPutJob(Job before, Job after, byte[] record) {
     // Index entries are written only where they change: a heartbeat rewrites a run without
     // moving it in any index, and each put is a memtable entry for flush and compaction too.
-    byte[][] labelsAfter = labelKeys(after);
-    byte[][] labelsBefore = before == null ? NO_KEYS : labelKeys(before);
+    // The id is encoded once for the record's key and every index key (before and after are
+    // versions of one run).
+    byte[] id = Keys.id(after.id());
+    byte[][] labelsAfter = labelKeys(after, id);
+    byte[][] labelsBefore = before == null ? NO_KEYS : labelKeys(before, id);
     for (byte[] key : labelsBefore) {
       if (!containsKey(labelsAfter, key)) {
         byLabel.delete(key);
@@ -105,14 +108,14 @@ public final class StoreBatch implements AutoCloseable {
     }
     boolean timeMoved = before == null || before.sortTime() != after.sortTime();
     if (before != null && timeMoved) {
-      byTime.delete(Keys.timeIndex(before.sortTime(), before.id()));
+      byTime.delete(Keys.timeIndex(before.sortTime(), id));
     }
     boolean statusChanged = before == null || before.status() != after.status();
     boolean parentMoved = before == null || !Objects.equals(before.parentId(), after.parentId());
     if (before != null && parentMoved && before.parentId() != null) {
-      children.delete(Keys.child(before.parentId(), before.id()));
+      children.delete(Keys.child(before.parentId(), id));
     }
-    runs.put(Keys.id(after.id()), record);
+    runs.put(id, record);
     for (int i = 0; i < labelsAfter.length; i++) {
       byte[] key = labelsAfter[i];
       if (carriesRecord(after, i)) {
@@ -122,10 +125,10 @@ public final class StoreBatch implements AutoCloseable {
       }
     }
     if (timeMoved || statusChanged) {
-      byTime.put(Keys.timeIndex(after.sortTime(), after.id()), Keys.status(after.status()));
+      byTime.put(Keys.timeIndex(after.sortTime(), id), Keys.status(after.status()));
     }
     if (after.parentId() != null && (parentMoved || before.status() != after.status())) {
-      children.put(Keys.child(after.parentId(), after.id()), after.status().name().getBytes(StandardCharsets.UTF_8));
+      children.put(Keys.child(after.parentId(), id), after.status().name().getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -138,13 +141,14 @@ public final class StoreBatch implements AutoCloseable {
       throw new IllegalArgumentException("run " + job.id() + " is " + job.status() + ", not over");
     }
     addPutJobs(); // a removal after a put of the same run must stay after it
-    runs.delete(Keys.id(job.id()));
-    for (byte[] key : labelKeys(job)) {
+    byte[] id = Keys.id(job.id());
+    runs.delete(id);
+    for (byte[] key : labelKeys(job, id)) {
       byLabel.delete(key);
     }
-    byTime.delete(Keys.timeIndex(job.sortTime(), job.id()));
+    byTime.delete(Keys.timeIndex(job.sortTime(), id));
     if (job.parentId() != null) {
-      children.delete(Keys.child(job.parentId(), job.id()));
+      children.delete(Keys.child(job.parentId(), id));
     }
     return this;
   }
@@ -245,14 +249,16 @@ public final class StoreBatch implements AutoCloseable {
   /**
    * A run is listed under its status, unless it is {@link JobStore#TIME_LISTED}, and under its
    * flag type when it has one of another name. The status's entry comes first.
+   *
+   * @param id the run's id, encoded by {@link Keys#id}
    */
-  private static byte[][] labelKeys(Job job) {
+  private static byte[][] labelKeys(Job job, byte[] id) {
     boolean listsFlag = job.flag() != null && !job.flag().type().name().equals(job.status().name());
-    byte[] flag = listsFlag ? Keys.labelIndex(job.flag().type().name(), job.sortTime(), job.id()) : null;
+    byte[] flag = listsFlag ? Keys.labelIndex(job.flag().type().name(), job.sortTime(), id) : null;
     if (!listsStatus(job)) {
       return listsFlag ? new byte[][] {flag} : NO_KEYS;
     }
-    byte[] status = Keys.labelIndex(job.status().name(), job.sortTime(), job.id());
+    byte[] status = Keys.labelIndex(job.status().name(), job.sortTime(), id);
     return listsFlag ? new byte[][] {status, flag} : new byte[][] {status};
   }
 

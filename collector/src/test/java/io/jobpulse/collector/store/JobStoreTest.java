@@ -95,7 +95,7 @@ class JobStoreTest {
       }
       // As versions before the flags' entries carried records wrote them: empty.
       try (StoreBatch batch = store.newBatch()) {
-        batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("CRASHED", 2000, "c2"), new byte[0]);
+        batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("CRASHED", 2000, Keys.id("c2")), new byte[0]);
         store.write(batch);
       }
       assertEquals(List.of("c3", "c2", "c1"), ids(store.jobs(new JobQuery("CRASHED", null, null, 10))));
@@ -147,7 +147,7 @@ class JobStoreTest {
       try (StoreBatch batch = store.newBatch()) {
         for (Job job : completed) {
           batch.writeBatch().put(store.jobs, Keys.id(job.id()), JobCodec.encode(job));
-          batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("COMPLETED", job.sortTime(), job.id()), new byte[0]);
+          batch.writeBatch().put(store.jobsByLabel, Keys.labelIndex("COMPLETED", job.sortTime(), Keys.id(job.id())), new byte[0]);
           batch.writeBatch().put(store.jobsByTime, Keys.timeIndex(job.sortTime(), job.id()), new byte[0]);
         }
         batch.writeBatch().delete(store.meta, "layout:time-listed".getBytes(StandardCharsets.UTF_8));
