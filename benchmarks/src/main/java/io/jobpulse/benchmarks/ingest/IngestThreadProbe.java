@@ -155,6 +155,7 @@ public final class IngestThreadProbe implements Callable<Integer> {
 
   private void run(JobStateMachine stateMachine, Clock clock, SimulatedWorker[] simulated) {
     ThreadMXBean thread = ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) thread;
     com.sun.management.OperatingSystemMXBean process =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     boolean measuring = false;
@@ -163,6 +164,7 @@ public final class IngestThreadProbe implements Callable<Integer> {
     long wallAtStart = 0;
     long spansAtStart = 0;
     long applyingCpu = 0;
+    long applyingBytes = 0;
     long applied = 0;
     int nextWorker = 0;
     while (applied < spans) {
@@ -185,9 +187,11 @@ public final class IngestThreadProbe implements Callable<Integer> {
         group.add(new ReceivedSpans(events, clock.millis()));
       }
       long beforeApplying = measuring ? thread.getCurrentThreadCpuTime() : 0;
+      long bytesBeforeApplying = measuring ? allocation.getCurrentThreadAllocatedBytes() : 0;
       stateMachine.applyAll(group);
       if (measuring) {
         applyingCpu += thread.getCurrentThreadCpuTime() - beforeApplying;
+        applyingBytes += allocation.getCurrentThreadAllocatedBytes() - bytesBeforeApplying;
       }
     }
     long threadCpu = thread.getCurrentThreadCpuTime() - threadCpuAtStart;
@@ -199,6 +203,8 @@ public final class IngestThreadProbe implements Callable<Integer> {
     System.out.printf("ingest thread CPU %.2f us/span: applying (applyAll) %.2f us, building the events %.2f us%n",
         microsPerSpan(threadCpu, measured), microsPerSpan(applyingCpu, measured),
         microsPerSpan(threadCpu - applyingCpu, measured));
+    // Unlike the times, the same on a slow machine as on a fast one: two builds compare by it in one run each.
+    System.out.printf("ingest thread heap allocation in applyAll %,d bytes/span%n", applyingBytes / measured);
     System.out.printf("process CPU %.2f us/span (all threads: GC, RocksDB's background work)%n",
         microsPerSpan(processCpu, measured));
     System.out.printf("wall %.1f s, %.2f us/span, %,d spans/s%n",
