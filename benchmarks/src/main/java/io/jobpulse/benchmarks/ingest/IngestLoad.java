@@ -72,14 +72,16 @@ public final class IngestLoad implements Callable<Integer> {
   int connections = 4;
 
   @Option(names = "--spans", description = "spans to send in all, bounding the run (default: ${DEFAULT-VALUE}: enough "
-      + "for 60 s at 200,000 spans/s); they are encoded ahead in this JVM's heap, ~1 GB a million with the planning")
-  long spans = 13_000_000;
+      + "for 90 s at 220,000 spans/s); they are encoded ahead in this JVM's heap, 7.1 GB of protobuf for the default "
+      + "with ~12 GB resident while planning: run it with -Xmx16g")
+  long spans = 20_000_000;
 
-  @Option(names = "--warmup-seconds", description = "first seconds left out of the figures (default: ${DEFAULT-VALUE})")
-  int warmupSeconds = 20;
+  @Option(names = "--warmup-seconds", description = "first seconds left out of the figures (default: ${DEFAULT-VALUE}: a "
+      + "started collector's rate rises for its first 30-40 s, its JIT compiling and its heap growing to its working size)")
+  int warmupSeconds = 40;
 
   @Option(names = "--max-seconds", description = "time bound of the sending phase (default: ${DEFAULT-VALUE})")
-  int maxSeconds = 60;
+  int maxSeconds = 90;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new IngestLoad()).execute(args));
