@@ -72,8 +72,8 @@ public final class IngestLoad implements Callable<Integer> {
   int connections = 4;
 
   @Option(names = "--spans", description = "spans to send in all, bounding the run (default: ${DEFAULT-VALUE}: enough "
-      + "for 90 s at 220,000 spans/s); they are encoded ahead in this JVM's heap, 7.1 GB of protobuf for the default "
-      + "with ~12 GB resident while planning: run it with -Xmx16g")
+      + "for 90 s at 220,000 spans/s); they are encoded ahead in this JVM's heap, 7.0 GiB of protobuf for the default "
+      + "with ~12 GiB resident while planning: run it with -Xmx16g")
   long spans = 20_000_000;
 
   @Option(names = "--warmup-seconds", description = "first seconds left out of the figures (default: ${DEFAULT-VALUE}: a "
